@@ -1,0 +1,16 @@
+import { performance } from 'node:perf_hooks';
+
+let lastTimestamp = 0;
+
+/**
+ * Milliseconds since the Unix epoch, with a fraction, never going backwards within a
+ * process: the monotonic clock anchored at the process's time origin, clamped so that a
+ * later call never returns less than an earlier one.
+ */
+export function now(): number {
+  const timestamp = performance.timeOrigin + performance.now();
+  if (timestamp > lastTimestamp) {
+    lastTimestamp = timestamp;
+  }
+  return lastTimestamp;
+}
