@@ -23,3 +23,9 @@ export function brandOf(value: unknown): BrandKind | undefined {
     return undefined;
   }
 }
+
+/**
+ * Where the environment keeps the current `integration` handle on the test's global
+ * object, for `jest-environment-integration/globals` and the matchers to find.
+ */
+export const STATE_KEY = Symbol.for('jest-environment-integration.state');
