@@ -1,0 +1,345 @@
+import { ConfigChangeObserver } from '../src/ConfigChangeObserver';
+import { describeValue } from '../src/describeValue';
+import { ErrorPropagation } from '../src/ErrorPropagation';
+import { IntegrationError } from '../src/IntegrationError';
+import type { IntegrationHandle } from '../src/IntegrationHandle';
+import { isErrorLike } from '../src/isErrorLike';
+import { now } from '../src/clock';
+import type { ResourceRecord } from '../src/records';
+import { ResourceTracker } from '../src/ResourceTracker';
+import { toJSONSafe } from '../src/toJSONSafe';
+import { createIntegrationHandle } from './createIntegrationHandle';
+import type { IntegrationScope } from './IntegrationScope';
+import { compileIgnoreRules } from './leakFilter';
+import type { RecordPredicate } from './leakFilter';
+import { creationStackOf } from './creationSite';
+import { formatLeakReport } from './leakReport';
+import type { LeakScope } from './leakReport';
+import type { IntegrationOptions } from './options';
+import { settleLeaks } from './settleLeaks';
+
+/** What a test file's lifecycle needs to know about where it runs. */
+export interface IntegrationLifecycleOptions {
+  options: IntegrationOptions;
+  /** The project's root: creation sites are shown relative to it. */
+  rootDir: string;
+  /** The test file, named in the report of what its top level leaked. */
+  testPath: string;
+  /** The test realm's `process`, whose `env` each scope records and restores. */
+  realmProcess: { env: NodeJS.ProcessEnv } | undefined;
+  /** Where `leaks: 'warn'` reports go. */
+  warn: (message: string) => void;
+}
+
+/**
+ * Something that wants to know when scopes start and finish, such as automatic tracking
+ * of Node handles (it attributes what it sees to the running scope's tracker).
+ */
+export interface ScopeListener {
+  scopeStarted?(scope: IntegrationScope): void;
+  scopeFinished?(scope: IntegrationScope): void;
+}
+
+/** How long closing what a scope leaked may take before the run moves on without it. */
+const CLOSE_TIMEOUT_MS = 1000;
+
+/**
+ * The per-file state of the environment, independent of Jest: a stack of scopes (the
+ * file, running `describe` blocks, running tests), the `integration` handle that reads the
+ * innermost one, and the verdict on each scope as it finishes.
+ *
+ * @example
+ * const lifecycle = new IntegrationLifecycle({ options, rootDir, testPath, realmProcess, warn });
+ * const test = lifecycle.start('test', 'cache › closes its watcher');
+ * // ... the test runs, using lifecycle.handle ...
+ * const errors = await lifecycle.finish(test); // the leak report as an Error, if it leaked
+ */
+export class IntegrationLifecycle {
+  readonly handle: IntegrationHandle;
+  readonly options: IntegrationOptions;
+  readonly #settings: IntegrationLifecycleOptions;
+  readonly #isIgnored: RecordPredicate;
+  readonly #knownModules: string[];
+  readonly #listeners: ScopeListener[] = [];
+  /** Where records without a stack of their own were tracked from (kept unformatted). */
+  readonly #creationErrors = new WeakMap<object, Error>();
+  readonly #stackOf = (record: ResourceRecord): string | undefined =>
+    creationStackOf(record) ?? this.#creationErrors.get(record)?.stack;
+  readonly #captureCreation = (record: Readonly<ResourceRecord>): void => {
+    if (!hasOwnStack(record)) {
+      // The stack runs through the tracker to the user's call; a leak report formats it.
+      this.#creationErrors.set(record, new Error('created here'));
+    }
+  };
+  #scopes: IntegrationScope[] = [];
+  #disposed = false;
+  #fileFinished = false;
+
+  constructor(settings: IntegrationLifecycleOptions) {
+    this.#settings = settings;
+    this.options = settings.options;
+    this.#isIgnored = compileIgnoreRules(settings.options.ignore, this.#stackOf);
+    this.#knownModules = [...new Set(Object.values(settings.options.modules))];
+    this.handle = createIntegrationHandle(() => this.current());
+  }
+
+  /** The innermost running scope; `integration` reads it. */
+  current(): IntegrationScope {
+    const scope = this.#scopes.at(-1);
+    if (scope === undefined) {
+      throw new IntegrationError(
+        'INVALID_STATE',
+        this.#fileFinished || this.#disposed
+          ? 'integration was used after its test file finished (after its last afterAll hook). Use it inside tests, hooks or the test file body, and close what calls it back later before the file ends.'
+          : 'integration was used before its test file started. Use it inside tests, hooks or the test file body.',
+      );
+    }
+    return scope;
+  }
+
+  /** The running scopes, outermost first. */
+  scopes(): readonly IntegrationScope[] {
+    return this.#scopes;
+  }
+
+  /** Registers a listener for scope starts and finishes; returns how to remove it. */
+  addScopeListener(listener: ScopeListener): () => void {
+    this.#listeners.push(listener);
+    return () => {
+      const index = this.#listeners.indexOf(listener);
+      if (index !== -1) {
+        this.#listeners.splice(index, 1);
+      }
+    };
+  }
+
+  /** Opens a scope with fresh state and makes it the current one. */
+  start(kind: LeakScope, name: string): IntegrationScope {
+    if (this.#disposed) {
+      throw new IntegrationError(
+        'INVALID_STATE',
+        `cannot start ${kind} "${name}": the environment was torn down.`,
+      );
+    }
+    const realmProcess = this.#settings.realmProcess;
+    const config = new ConfigChangeObserver({
+      configMap: this.options.configMap,
+      unmappedConfig: this.options.unmappedConfig,
+      knownModules: this.#knownModules,
+      ...(realmProcess === undefined ? {} : { process: realmProcess }),
+    });
+    // observeEnv puts an accessor on the realm's `process` and restore() puts the previous one
+    // back, so scopes must finish in the reverse order they started. Tests running
+    // concurrently (`test.concurrent`) do not: only the first of them records env changes.
+    const observesEnv =
+      realmProcess !== undefined &&
+      (kind !== 'test' || !this.#scopes.some((open) => open.kind === 'test'));
+    const env = observesEnv ? config.observeEnv() : undefined;
+    const scope: IntegrationScope = {
+      kind,
+      name,
+      resources: new ResourceTracker({ onTrack: this.#captureCreation }),
+      config,
+      errors: new ErrorPropagation(),
+      allowed: [],
+      env,
+    };
+    this.#scopes.push(scope);
+    this.#notify('scopeStarted', scope);
+    return scope;
+  }
+
+  /**
+   * Ends a scope: lets closes settle, reports what leaked (`leaks` option), closes it
+   * (`closeLeaked`), and undoes every config change the scope observed, whatever happened
+   * before. Never throws: returns the errors to report against the scope (the leak report
+   * under `leaks: 'fail'`, and any failure while checking).
+   */
+  async finish(scope: IntegrationScope): Promise<Error[]> {
+    const errors: Error[] = [];
+    try {
+      if (this.options.leaks !== 'off') {
+        await this.#verdict(scope, errors);
+      }
+    } catch (error) {
+      errors.push(internalError(`checking ${describeScope(scope)} for leaked resources`, error));
+    } finally {
+      try {
+        scope.config.restore();
+      } catch (error) {
+        errors.push(
+          IntegrationError.is(error)
+            ? new IntegrationError(
+                error.code,
+                `After ${describeScope(scope)}: ${error.message}`,
+                error.details,
+              )
+            : internalError(`undoing the configuration changes of ${describeScope(scope)}`, error),
+        );
+      }
+      const index = this.#scopes.lastIndexOf(scope);
+      if (index !== -1) {
+        this.#scopes.splice(index, 1);
+      }
+      this.#fileFinished ||= scope.kind === 'file';
+      this.#notify('scopeFinished', scope);
+    }
+    return errors;
+  }
+
+  /** Drops a scope that never ran (a skipped or todo test), undoing what it observed. */
+  discard(scope: IntegrationScope): void {
+    try {
+      scope.config.restore();
+    } catch {
+      // Nothing ran in this scope, so there is nothing to restore that could fail usefully.
+    }
+    const index = this.#scopes.lastIndexOf(scope);
+    if (index !== -1) {
+      this.#scopes.splice(index, 1);
+    }
+  }
+
+  /**
+   * Frees the file's state: scopes still open (a run that was interrupted) are dropped
+   * after undoing their config changes, and the realm gets its own `process.env` back.
+   * Safe to call more than once.
+   */
+  dispose(): void {
+    if (this.#disposed) {
+      return;
+    }
+    this.#disposed = true;
+    for (const scope of [...this.#scopes].reverse()) {
+      try {
+        scope.config.restore();
+      } catch {
+        // Teardown must finish; a scope that cannot restore has nothing left to report to.
+      }
+    }
+    this.#scopes = [];
+    this.#listeners.length = 0;
+  }
+
+  async #verdict(scope: IntegrationScope, errors: Error[]): Promise<void> {
+    const filterErrors = new Map<RecordPredicate, unknown>();
+    const leaks = await settleLeaks(() =>
+      scope.resources
+        .verifyCleanup()
+        .filter((record) => !this.#isExcused(scope, record, filterErrors)),
+    );
+    for (const error of filterErrors.values()) {
+      errors.push(
+        new Error(
+          `integration.allowLeaks(filter): the filter function threw ${isErrorLike(error) ? `${error.name}: ${error.message}` : describeValue(error)}; the resources it was asked about count as leaked.`,
+        ),
+      );
+    }
+    if (leaks.length === 0) {
+      return;
+    }
+    const verdictTime = now();
+    const closed = this.options.closeLeaked
+      ? await closeLeaked(scope.resources)
+      : new Set<string>();
+    const mode = this.options.leaks === 'warn' ? 'warn' : 'fail';
+    const message = formatLeakReport({
+      scope: scope.kind,
+      name: scope.kind === 'file' ? this.#settings.testPath : scope.name,
+      leaks,
+      now: verdictTime,
+      rootDir: this.#settings.rootDir,
+      mode,
+      closed,
+      stackOf: this.#stackOf,
+    });
+    if (mode === 'warn') {
+      this.#settings.warn(message);
+      return;
+    }
+    errors.push(leakError(message, leaks));
+  }
+
+  #isExcused(
+    scope: IntegrationScope,
+    record: ResourceRecord,
+    filterErrors: Map<RecordPredicate, unknown>,
+  ): boolean {
+    if (this.#isIgnored(record)) {
+      return true;
+    }
+    return scope.allowed.some((allows) => {
+      try {
+        return allows(record);
+      } catch (error) {
+        filterErrors.set(allows, error);
+        return false;
+      }
+    });
+  }
+
+  #notify(event: keyof ScopeListener, scope: IntegrationScope): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener[event]?.(scope);
+      } catch {
+        // A listener is an add-on: it must never break the verdict of a test.
+      }
+    }
+  }
+}
+
+/** The ids of what `closeLeaked` closed; a closer that hangs is given up on after a while. */
+async function closeLeaked(resources: ResourceTracker): Promise<Set<string>> {
+  const closed = await resources.closeLeaked({ timeout: CLOSE_TIMEOUT_MS });
+  return new Set(closed.map((record) => record.resource_id));
+}
+
+/**
+ * The error that fails a leaking test. Its `stack` is the report itself, so that every
+ * reporter prints the report and not the environment's own frames; the records ride along
+ * (JSON-safe) for reporters that read `failureDetails`.
+ */
+function leakError(message: string, leaks: readonly ResourceRecord[]): Error {
+  const error = new Error(message);
+  error.name = 'ResourceLeakError';
+  error.stack = message;
+  Object.defineProperty(error, 'leaked_resources', {
+    value: toJSONSafe(leaks),
+    enumerable: true,
+  });
+  return error;
+}
+
+function internalError(doing: string, cause: unknown): Error {
+  const reason = isErrorLike(cause) ? `${cause.name}: ${cause.message}` : describeValue(cause);
+  const error = new Error(
+    `jest-environment-integration failed while ${doing}: ${reason}. This is a bug in jest-environment-integration; please report it with this message.`,
+    { cause },
+  );
+  if (isErrorLike(cause) && typeof cause.stack === 'string') {
+    error.stack = `${error.name}: ${error.message}\n${cause.stack.split('\n').slice(1).join('\n')}`;
+  }
+  return error;
+}
+
+function describeScope(scope: IntegrationScope): string {
+  switch (scope.kind) {
+    case 'test':
+      return `test "${scope.name}"`;
+    case 'describe':
+      return `describe("${scope.name}")`;
+    case 'file':
+      return 'the test file';
+  }
+}
+
+function hasOwnStack(record: Readonly<ResourceRecord>): boolean {
+  const metadata = record.metadata as Record<string, unknown> | undefined;
+  return (
+    metadata !== undefined &&
+    (metadata['stack'] !== undefined ||
+      metadata['creation_stack'] !== undefined ||
+      metadata['creation_site'] !== undefined)
+  );
+}

@@ -1,0 +1,303 @@
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { EnvironmentContext, JestEnvironment, JestEnvironmentConfig } from '@jest/environment';
+import { createIntegrationMatchers } from '../matchers';
+import { STATE_KEY } from '../src/brand';
+import { describeValue } from '../src/describeValue';
+import { isErrorLike } from '../src/isErrorLike';
+import type {
+  CircusDescribeBlock,
+  CircusEvent,
+  CircusExpect,
+  CircusState,
+  CircusTestEntry,
+} from './circusEvents';
+import { fullNameOf } from './circusEvents';
+import { IntegrationLifecycle } from './IntegrationLifecycle';
+import type { IntegrationScope } from './IntegrationScope';
+import { readDocblockOptions, resolveOptions } from './options';
+
+/** Any Jest environment class, such as `jest-environment-node`'s or `jest-environment-jsdom`'s. */
+export type EnvironmentConstructor = new (
+  config: JestEnvironmentConfig,
+  context: EnvironmentContext,
+) => JestEnvironment;
+
+/** What `withIntegration` adds to an environment instance. */
+export interface IntegrationEnvironmentMembers {
+  /** The file's scopes and verdicts; `integration` in test code reads its current scope. */
+  readonly integrationLifecycle: IntegrationLifecycle;
+  /** Jest circus's event hook: scopes start and finish, verdicts are made, matchers registered. */
+  handleTestEvent(event: CircusEvent, state: CircusState): Promise<void>;
+}
+
+/**
+ * The class `withIntegration(Base)` returns: `Base`'s static members and constructor, with
+ * instances that are `Base`'s plus {@link IntegrationEnvironmentMembers}.
+ */
+export type IntegrationEnvironmentClass<Base extends EnvironmentConstructor> = Omit<
+  Base,
+  'prototype'
+> & {
+  new (
+    config: JestEnvironmentConfig,
+    context: EnvironmentContext,
+  ): InstanceType<Base> & IntegrationEnvironmentMembers;
+  prototype: InstanceType<Base> & IntegrationEnvironmentMembers;
+};
+
+/** The instance members the mixin relies on (not `handleTestEvent`, which it replaces). */
+interface EnvironmentInstance {
+  global: JestEnvironment['global'];
+  setup(): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+type EnvironmentBase = new (
+  config: JestEnvironmentConfig,
+  context: EnvironmentContext,
+) => EnvironmentInstance;
+
+type CircusEventHandler = (event: CircusEvent, state: CircusState) => unknown;
+
+/**
+ * Adds this package's per-test state, leak verdicts, config isolation and matchers to any
+ * Jest environment class, such as `jest-environment-jsdom`'s.
+ *
+ * @example
+ * // jsdom-integration-environment.js, then `testEnvironment: './jsdom-integration-environment.js'`
+ * const { TestEnvironment } = require('jest-environment-jsdom');
+ * const { withIntegration } = require('jest-environment-integration');
+ * module.exports = withIntegration(TestEnvironment);
+ */
+export function withIntegration<Base extends EnvironmentConstructor>(
+  Base: Base,
+): IntegrationEnvironmentClass<Base> {
+  // A class of known constructor, rather than TypeScript's `any[]` mixin pattern: the public
+  // type above keeps `Base`'s own instance type.
+  const Extendable = Base as unknown as EnvironmentBase;
+
+  class WithIntegration extends Extendable implements IntegrationEnvironmentMembers {
+    readonly integrationLifecycle: IntegrationLifecycle;
+    readonly #scopesByEntry = new WeakMap<object, IntegrationScope>();
+    readonly #testPath: string;
+    readonly #baseHandler: CircusEventHandler | undefined;
+    #started = false;
+
+    constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
+      super(config, context);
+      this.#baseHandler = takeBaseHandler(this, Base);
+      const { projectConfig } = config;
+      const rootDir = projectConfig.rootDir;
+      const testPath = context?.testPath ?? '';
+      const environmentOptions = projectConfig.testEnvironmentOptions as
+        Record<string, unknown> | undefined;
+      const fileOptions = readDocblockOptions(context?.docblockPragmas);
+      // Jest replaces the project's `integration` object with the docblock's (it merges
+      // `testEnvironmentOptions` one level deep only), so when they are the same the
+      // project's own options are gone and the docblock's are reported as the file's.
+      let projectOptions = environmentOptions?.['integration'];
+      if (fileOptions !== undefined && isDeepStrictEqual(projectOptions, fileOptions)) {
+        projectOptions = undefined;
+      }
+      const realmProcess = (this.global as { process?: { env: NodeJS.ProcessEnv } } | undefined)
+        ?.process;
+      const testConsole = context?.console;
+      this.#testPath = path.relative(rootDir, testPath) || testPath;
+      this.integrationLifecycle = new IntegrationLifecycle({
+        options: resolveOptions(projectOptions, fileOptions),
+        rootDir,
+        testPath: this.#testPath,
+        realmProcess:
+          realmProcess !== undefined && typeof realmProcess.env === 'object'
+            ? realmProcess
+            : undefined,
+        warn: (message) => {
+          if (testConsole !== undefined && typeof testConsole.warn === 'function') {
+            testConsole.warn(message);
+          } else {
+            process.stderr.write(`${message}\n`);
+          }
+        },
+      });
+      this.#publishHandle();
+    }
+
+    override async setup(): Promise<void> {
+      await super.setup();
+      // The file scope holds what the test file opens at load time and in top-level
+      // beforeAll hooks; it exists before the file's code runs.
+      if (!this.#started) {
+        this.#started = true;
+        this.integrationLifecycle.start('file', this.#testPath);
+      }
+      this.#publishHandle();
+    }
+
+    override async teardown(): Promise<void> {
+      try {
+        this.integrationLifecycle.dispose();
+      } finally {
+        await super.teardown();
+      }
+    }
+
+    async handleTestEvent(event: CircusEvent, state: CircusState): Promise<void> {
+      try {
+        await this.#baseHandler?.call(this, event, state);
+      } finally {
+        await this.#handleCircusEvent(event, state);
+      }
+    }
+
+    async #handleCircusEvent(event: CircusEvent, state: CircusState): Promise<void> {
+      // A throw from here would fail the whole file in Jest's own code; everything that
+      // goes wrong is reported against the test (or the file) instead.
+      try {
+        switch (event.name) {
+          case 'setup': {
+            this.#registerMatchers(event, state);
+            break;
+          }
+          case 'run_describe_start': {
+            const block = event.describeBlock;
+            if (block?.parent !== undefined) {
+              this.#scopesByEntry.set(
+                block,
+                this.integrationLifecycle.start('describe', fullNameOf(block)),
+              );
+            }
+            break;
+          }
+          case 'test_start': {
+            if (event.test !== undefined) {
+              this.#scopesByEntry.set(
+                event.test,
+                this.integrationLifecycle.start('test', fullNameOf(event.test)),
+              );
+            }
+            break;
+          }
+          case 'test_skip':
+          case 'test_todo': {
+            const scope = this.#takeScope(event.test);
+            if (scope !== undefined) {
+              this.integrationLifecycle.discard(scope);
+            }
+            break;
+          }
+          case 'test_done': {
+            const scope = this.#takeScope(event.test);
+            if (scope !== undefined && event.test !== undefined) {
+              event.test.errors.push(...(await this.integrationLifecycle.finish(scope)));
+            }
+            break;
+          }
+          case 'run_describe_finish': {
+            const block = event.describeBlock;
+            const scope = block?.parent === undefined ? this.#fileScope() : this.#takeScope(block);
+            if (scope !== undefined) {
+              state.unhandledErrors.push(...(await this.integrationLifecycle.finish(scope)));
+            }
+            break;
+          }
+          default:
+            break;
+        }
+      } catch (error) {
+        reportInternalError(event, state, error);
+      }
+    }
+
+    #takeScope(
+      entry: CircusTestEntry | CircusDescribeBlock | undefined,
+    ): IntegrationScope | undefined {
+      if (entry === undefined) {
+        return undefined;
+      }
+      const scope = this.#scopesByEntry.get(entry);
+      this.#scopesByEntry.delete(entry);
+      return scope;
+    }
+
+    #fileScope(): IntegrationScope | undefined {
+      return this.integrationLifecycle.scopes().find((scope) => scope.kind === 'file');
+    }
+
+    #registerMatchers(event: CircusEvent, state: CircusState): void {
+      const expect =
+        event.runtimeGlobals?.expect ??
+        (this.global as { expect?: CircusExpect } | undefined)?.expect;
+      if (expect === undefined || typeof expect.extend !== 'function') {
+        state.unhandledErrors.push(
+          new Error(
+            "jest-environment-integration could not register its matchers: Jest's `setup` event carried no `expect`. Register them yourself in setupFilesAfterEnv with `require('jest-environment-integration/matchers')`.",
+          ),
+        );
+        return;
+      }
+      try {
+        const lifecycle = this.integrationLifecycle;
+        expect.extend(createIntegrationMatchers({ currentHandle: () => lifecycle.handle }));
+      } catch (error) {
+        state.unhandledErrors.push(
+          new Error(
+            `jest-environment-integration could not register its matchers: ${describeError(error)}. Register them yourself in setupFilesAfterEnv with \`require('jest-environment-integration/matchers')\`.`,
+            { cause: error },
+          ),
+        );
+      }
+    }
+
+    #publishHandle(): void {
+      const global = this.global as unknown as Record<string | symbol, unknown> | undefined;
+      if (global === undefined) {
+        return;
+      }
+      // `integration` also replaces the raw options object Jest copied onto the global
+      // (jest-environment-node copies every `testEnvironmentOptions` key there).
+      global[STATE_KEY] = this.integrationLifecycle.handle;
+      global['integration'] = this.integrationLifecycle.handle;
+    }
+  }
+  return WithIntegration as unknown as IntegrationEnvironmentClass<Base>;
+}
+
+/**
+ * The base environment's own circus handler, if it has one, for ours to call first: a
+ * prototype method, or a property its constructor set (which would otherwise hide ours).
+ */
+function takeBaseHandler(
+  instance: object,
+  Base: EnvironmentConstructor,
+): CircusEventHandler | undefined {
+  const own = Object.getOwnPropertyDescriptor(instance, 'handleTestEvent');
+  if (own !== undefined && typeof own.value === 'function') {
+    delete (instance as { handleTestEvent?: unknown }).handleTestEvent;
+    return own.value as CircusEventHandler;
+  }
+  const inherited = (Base.prototype as { handleTestEvent?: unknown }).handleTestEvent;
+  return typeof inherited === 'function' ? (inherited as CircusEventHandler) : undefined;
+}
+
+function reportInternalError(event: CircusEvent, state: CircusState, error: unknown): void {
+  const report = new Error(
+    `jest-environment-integration failed while handling Jest's \`${event.name}\` event: ${describeError(error)}. This is a bug in jest-environment-integration; please report it with this message.`,
+    { cause: error },
+  );
+  try {
+    if (event.test !== undefined && Array.isArray(event.test.errors)) {
+      event.test.errors.push(report);
+    } else {
+      state.unhandledErrors.push(report);
+    }
+  } catch {
+    process.stderr.write(`${report.message}\n`);
+  }
+}
+
+function describeError(error: unknown): string {
+  return isErrorLike(error)
+    ? `${error.name}: ${error.message}`
+    : `a thrown ${describeValue(error)}`;
+}
