@@ -1,0 +1,443 @@
+import { assertNonEmptyString } from './assertArgument';
+import { BRAND } from './brand';
+import { now } from './clock';
+import type { AffectedModulesLookup } from './compileConfigMap';
+import { compileConfigMap } from './compileConfigMap';
+import { ConfigChangeEventRecord } from './ConfigChangeEventRecord';
+import { describeValue } from './describeValue';
+import { IntegrationError } from './IntegrationError';
+import { invalidArgument } from './invalidArgument';
+import { isErrorLike } from './isErrorLike';
+import type { ObservedChange } from './RecordingProxies';
+import { RecordingProxies } from './RecordingProxies';
+import type { ConfigChangeEvent } from './records';
+import type { UndoFailure } from './UndoLog';
+import { UndoLog } from './UndoLog';
+import { unwrapObserved } from './unwrapObserved';
+import type { ConfigChangeObserverOptions } from './validateConfigObserverOptions';
+import { validateConfigObserverOptions } from './validateConfigObserverOptions';
+
+export type { ConfigChangeObserverOptions } from './validateConfigObserverOptions';
+
+/**
+ * Called with every recorded change, synchronously, in the order of the change log.
+ *
+ * @example
+ * const unsubscribe = config.subscribe((event) => console.log(event.config_path));
+ */
+export type ConfigChangeListener = (event: ConfigChangeEvent) => void;
+
+interface Subscription {
+  readonly listener: ConfigChangeListener;
+}
+
+/** What `observeEnv()` changed on the process object, to put it back. */
+interface EnvState {
+  readonly owner: { env: unknown };
+  /** The own `env` property before, `undefined` when it was inherited or absent. */
+  readonly previous: PropertyDescriptor | undefined;
+  /** What `owner.env` was before. */
+  readonly original: unknown;
+  /** `env` could not be redefined (not configurable), so the proxy was assigned instead. */
+  assigned: boolean;
+  /** The env object in use now: the original, or what the test assigned to `process.env`. */
+  current: unknown;
+}
+
+/**
+ * Records run-time configuration changes with their old and new values and the modules
+ * they affect, and undoes every change it observed.
+ *
+ * Subscribers are called synchronously, each event in log order, even when a subscriber
+ * makes another change (that change is delivered once the current one has reached every
+ * subscriber). A subscriber that throws stops neither the others nor the recording: once
+ * every subscriber has been called, the call that made the change throws what was thrown
+ * (the value itself for one error, an `AggregateError` of all of them for several). For a
+ * change made through a proxy, that is the assignment or `delete`, which has then already
+ * happened and been recorded.
+ *
+ * @example
+ * const config = new ConfigChangeObserver({ configMap: { parser: 'chunker.parser' } });
+ * const settings = config.observe({ parser: { timeout_ms: 100 } });
+ * settings.parser.timeout_ms = 250;
+ * config.getChangeLog();
+ * // [{ config_path: 'parser.timeout_ms', old_value: 100, new_value: 250,
+ * //    affected_modules: ['chunker.parser'], timestamp: 1732400000123.25 }]
+ * config.restore(); // settings.parser.timeout_ms is 100 again
+ */
+export class ConfigChangeObserver {
+  readonly #lookup: AffectedModulesLookup;
+  readonly #unmappedModules: readonly string[];
+  readonly #process: { env: NodeJS.ProcessEnv };
+  readonly #log: ConfigChangeEventRecord[] = [];
+  readonly #subscriptions = new Set<Subscription>();
+  #undelivered: ConfigChangeEventRecord[] = [];
+  #delivering = false;
+  readonly #undoLog = new UndoLog();
+  #restoring = false;
+  readonly #objects: RecordingProxies;
+  readonly #envProxies: RecordingProxies;
+  #env: EnvState | undefined;
+
+  /**
+   * @throws IntegrationError `INVALID_ARGUMENT` for an unknown option or a wrong value,
+   * naming the option and what it accepts.
+   */
+  constructor(options?: ConfigChangeObserverOptions) {
+    const validated = validateConfigObserverOptions(options);
+    this.#lookup = compileConfigMap(validated.configMap);
+    this.#unmappedModules = validated.unmappedConfig === 'all' ? validated.allModules : [];
+    this.#process = validated.process;
+    const sink = {
+      isRestoring: (): boolean => this.#restoring,
+      remember: this.#undoLog.push.bind(this.#undoLog),
+      record: (changes: ObservedChange[]): void => {
+        this.#record(changes);
+      },
+    };
+    this.#objects = new RecordingProxies(sink, { coerceToString: false, observeNested: true });
+    this.#envProxies = new RecordingProxies(sink, { coerceToString: true, observeNested: false });
+  }
+
+  /** Recognised across realms and copies of the package, where `instanceof` fails. */
+  get [BRAND](): 'ConfigChangeObserver' {
+    return 'ConfigChangeObserver';
+  }
+
+  /**
+   * Records a change, with the modules it affects, and notifies subscribers. It changes
+   * nothing itself, so `restore()` has nothing to undo for it.
+   *
+   * @returns the recorded event.
+   * @throws IntegrationError `INVALID_ARGUMENT` when `path` is not a non-empty string
+   * (nothing is recorded); or, after recording and notifying everyone, what subscribers threw.
+   *
+   * @example
+   * config.onConfigChange('parser.timeout_ms', 100, 250);
+   */
+  onConfigChange(path: string, oldValue: unknown, newValue: unknown): ConfigChangeEvent {
+    assertNonEmptyString(
+      path,
+      'config.onConfigChange(path, oldValue, newValue)',
+      'path',
+      "a dotted config path such as 'parser.timeout_ms'",
+    );
+    return this.#record([{ path, oldValue, newValue }])[0] as ConfigChangeEvent;
+  }
+
+  /**
+   * The modules a change at `path` affects, sorted: those of the exact key in `configMap`,
+   * else of the longest dotted prefix key (`parser` for `parser.limits.max`), else of every
+   * matching glob key together (`parser.*`, `env.*`, `**`); else, for an unmapped path,
+   * every known module (`unmappedConfig: 'all'`) or none.
+   *
+   * @example
+   * new ConfigChangeObserver({ configMap: { 'env.*': 'cli.main' } }).getAffectedModules('env.HOME');
+   * // ['cli.main']
+   */
+  getAffectedModules(path: string): string[] {
+    assertNonEmptyString(
+      path,
+      'config.getAffectedModules(path)',
+      'path',
+      "a dotted config path such as 'parser.timeout_ms'",
+    );
+    return this.#affectedModules(path);
+  }
+
+  /**
+   * Calls `listener` with every change recorded from now on.
+   *
+   * @returns a function that unsubscribes it; calling that again does nothing.
+   * @throws IntegrationError `INVALID_ARGUMENT` when `listener` is not a function.
+   *
+   * @example
+   * const unsubscribe = config.subscribe((event) => seen.push(event.config_path));
+   * unsubscribe();
+   */
+  subscribe(listener: ConfigChangeListener): () => void {
+    if (typeof listener !== 'function') {
+      throw invalidArgument(
+        'config.subscribe(listener)',
+        'listener',
+        'a function',
+        listener,
+        'a function that receives each ConfigChangeEvent, such as (event) => events.push(event)',
+      );
+    }
+    const subscription: Subscription = { listener };
+    this.#subscriptions.add(subscription);
+    return () => {
+      this.#subscriptions.delete(subscription);
+    };
+  }
+
+  /**
+   * Every recorded event, oldest first (a copy: changing it changes nothing here).
+   *
+   * @example
+   * expect(config.getChangeLog().map((event) => event.config_path)).toEqual(['env.PORT']);
+   */
+  getChangeLog(): ConfigChangeEvent[] {
+    return [...this.#log];
+  }
+
+  /**
+   * A proxy of `object` that writes through to it and records every set and delete at its
+   * dotted path (`prefix.key`, `prefix.list.0`), nested plain objects and arrays included.
+   * Assigning the value a property already has records nothing; symbol keys are not
+   * recorded. An array's `length` is not recorded itself: shortening an array records the
+   * deletion of each element it removes. The same object and prefix always give the same
+   * proxy, and so does each nested object read through it.
+   *
+   * @throws IntegrationError `INVALID_ARGUMENT` when `object` is not an object or `prefix`
+   * is not a non-empty string.
+   *
+   * @example
+   * const settings = config.observe(loadSettings(), 'settings');
+   * settings.cache.dir = '/tmp/x'; // records 'settings.cache.dir'
+   */
+  observe<T extends object>(object: T, prefix?: string): T {
+    const call = 'config.observe(object, prefix?)';
+    if (typeof object !== 'object' || object === null) {
+      throw invalidArgument(
+        call,
+        'object',
+        'an object or an array',
+        object,
+        'the configuration object to watch, such as config.observe(settings)',
+      );
+    }
+    if (prefix !== undefined) {
+      assertNonEmptyString(
+        prefix,
+        call,
+        'prefix',
+        "a dotted path such as 'settings', or no prefix",
+      );
+    }
+    return this.#objects.observe(object, prefix ?? '');
+  }
+
+  /**
+   * Replaces `process.env` (of the `process` option) with a proxy that records every
+   * change as `env.NAME`, values turned into strings as the real `process.env` does;
+   * a deleted variable is recorded with `new_value: undefined`. Assigning a whole new
+   * object to `process.env` is recorded too, as one event per variable that differs, and
+   * the new object is observed from then on. Calling it again returns the current proxy.
+   *
+   * @throws IntegrationError `INVALID_STATE` when `process.env` is not an object or cannot
+   * be replaced.
+   *
+   * @example
+   * const env = config.observeEnv();
+   * process.env.CACHE_DIR = '/tmp/cache'; // records 'env.CACHE_DIR'
+   */
+  observeEnv(): NodeJS.ProcessEnv {
+    if (this.#env !== undefined) {
+      return this.#currentEnv(this.#env) as NodeJS.ProcessEnv;
+    }
+    const owner = this.#process as { env: unknown };
+    const original = owner.env;
+    const current = unwrapObserved(original);
+    if (typeof current !== 'object' || current === null) {
+      throw new IntegrationError(
+        'INVALID_STATE',
+        `config.observeEnv(): \`process.env\` is ${describeValue(original)}, so there is nothing to observe. Call it while \`process.env\` is an object.`,
+        { env: original },
+      );
+    }
+    const previous = Reflect.getOwnPropertyDescriptor(owner, 'env');
+    const state: EnvState = { owner, previous, original, assigned: false, current };
+    // An accessor rather than a plain value, so that `process.env = { ...process.env }` (a
+    // common way to reset env in tests) is seen and the new object observed too.
+    const installed = Reflect.defineProperty(owner, 'env', {
+      configurable: true,
+      enumerable: previous?.enumerable ?? true,
+      get: () => this.#currentEnv(state),
+      set: (next: unknown) => {
+        this.#replaceEnv(state, next);
+      },
+    });
+    if (!installed) {
+      const proxy = this.#envProxies.observe(current, 'env');
+      if (!Reflect.set(owner, 'env', proxy) || owner.env !== proxy) {
+        throw new IntegrationError(
+          'INVALID_STATE',
+          'config.observeEnv(): `process.env` cannot be replaced on this process object: its `env` property is read-only. Pass a `process` whose `env` can be assigned.',
+        );
+      }
+      state.assigned = true;
+    }
+    this.#env = state;
+    return this.#currentEnv(state) as NodeJS.ProcessEnv;
+  }
+
+  /**
+   * Undoes every change observed through `observe` and `observeEnv` since the last
+   * restore, newest first, so that every object is exactly as it was (deleted keys back,
+   * added keys gone, array lengths as they were; a deleted key comes back last in key
+   * order), and puts the original `process.env`
+   * back. It records nothing and notifies no one. Calling it again does nothing more;
+   * changes made afterwards through the proxies are observed (and undone) again.
+   *
+   * @throws IntegrationError `INVALID_STATE` when some change could not be undone (a
+   * frozen object, a throwing setter), after undoing all the others.
+   *
+   * @example
+   * afterEach(() => config.restore());
+   */
+  restore(): void {
+    const failures: UndoFailure[] = [];
+    this.#restoring = true;
+    try {
+      failures.push(...this.#undoLog.undoAll());
+      const env = this.#env;
+      if (env !== undefined) {
+        this.#env = undefined;
+        failures.push(...putEnvBack(env));
+      }
+    } finally {
+      this.#restoring = false;
+    }
+    if (failures.length > 0) {
+      const list = failures
+        .map(({ path, error }) => `'${path}' (${describeFailure(error)})`)
+        .join(', ');
+      throw new IntegrationError(
+        'INVALID_STATE',
+        `config.restore(): ${failures.length === 1 ? '1 observed change' : `${failures.length} observed changes`} could not be undone: ${list}. Everything else was restored. Keep observed objects writable (not frozen, sealed or read-only) until the test ends.`,
+        { failures },
+      );
+    }
+  }
+
+  #affectedModules(path: string): string[] {
+    return this.#lookup(path) ?? [...this.#unmappedModules];
+  }
+
+  #record(changes: readonly ObservedChange[]): ConfigChangeEventRecord[] {
+    const events = changes.map(
+      ({ path, oldValue, newValue }) =>
+        new ConfigChangeEventRecord({
+          config_path: path,
+          old_value: oldValue,
+          new_value: newValue,
+          affected_modules: this.#affectedModules(path),
+          timestamp: now(),
+        }),
+    );
+    for (const event of events) {
+      this.#log.push(event);
+      this.#undelivered.push(event);
+    }
+    this.#deliver();
+    return events;
+  }
+
+  /** Delivers undelivered events in order; throws what subscribers threw once all ran. */
+  #deliver(): void {
+    // A change made by a subscriber waits until the current event has reached everyone.
+    if (this.#delivering) {
+      return;
+    }
+    this.#delivering = true;
+    const errors: unknown[] = [];
+    try {
+      for (let index = 0; index < this.#undelivered.length; index += 1) {
+        const event = this.#undelivered[index] as ConfigChangeEventRecord;
+        for (const subscription of [...this.#subscriptions]) {
+          if (!this.#subscriptions.has(subscription)) {
+            continue; // unsubscribed by an earlier subscriber of this event
+          }
+          try {
+            subscription.listener(event);
+          } catch (error) {
+            errors.push(error);
+          }
+        }
+      }
+    } finally {
+      this.#undelivered = [];
+      this.#delivering = false;
+    }
+    if (errors.length === 1) {
+      throw errors[0];
+    }
+    if (errors.length > 1) {
+      throw new AggregateError(
+        errors,
+        `${errors.length} config change subscribers threw. Every subscriber was still notified and every change recorded; the errors are in \`errors\`.`,
+      );
+    }
+  }
+
+  #currentEnv(state: EnvState): unknown {
+    const { current } = state;
+    return typeof current === 'object' && current !== null
+      ? this.#envProxies.observe(current, 'env')
+      : current;
+  }
+
+  #replaceEnv(state: EnvState, next: unknown): void {
+    const previous = state.current;
+    const current = unwrapObserved(next);
+    if (current === previous) {
+      return;
+    }
+    state.current = current;
+    if (!this.#restoring) {
+      this.#record(diffEnv(previous, current));
+    }
+  }
+}
+
+/** One change per variable that differs between two env objects: changed, removed, added. */
+function diffEnv(before: unknown, after: unknown): ObservedChange[] {
+  const read = (env: unknown): Map<string, unknown> => {
+    const variables = new Map<string, unknown>();
+    if (typeof env === 'object' && env !== null) {
+      for (const name of Object.keys(env)) {
+        variables.set(name, (env as Record<string, unknown>)[name]);
+      }
+    }
+    return variables;
+  };
+  const oldVariables = read(before);
+  const newVariables = read(after);
+  const changes: ObservedChange[] = [];
+  for (const [name, oldValue] of oldVariables) {
+    const newValue = newVariables.get(name);
+    if (!newVariables.has(name) || !Object.is(oldValue, newValue)) {
+      changes.push({ path: `env.${name}`, oldValue, newValue });
+    }
+  }
+  for (const [name, newValue] of newVariables) {
+    if (!oldVariables.has(name)) {
+      changes.push({ path: `env.${name}`, oldValue: undefined, newValue });
+    }
+  }
+  return changes;
+}
+
+function putEnvBack(env: EnvState): UndoFailure[] {
+  try {
+    let done: boolean;
+    if (env.assigned) {
+      done = Reflect.set(env.owner, 'env', env.original);
+    } else if (env.previous !== undefined) {
+      done = Reflect.defineProperty(env.owner, 'env', env.previous);
+    } else {
+      done = Reflect.deleteProperty(env.owner, 'env');
+    }
+    return done
+      ? []
+      : [{ path: 'env', error: new TypeError('`process.env` could not be put back') }];
+  } catch (error) {
+    return [{ path: 'env', error }];
+  }
+}
+
+function describeFailure(error: unknown): string {
+  return isErrorLike(error) ? `${error.name}: ${error.message}` : describeValue(error);
+}
