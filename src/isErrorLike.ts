@@ -4,14 +4,15 @@ import { types } from 'node:util';
 export interface ErrorLike {
   name: string;
   message: string;
-  stack?: string;
+  stack?: string | null;
   cause?: unknown;
 }
 
 /**
  * Recognises an error from any realm: a native error (also from a `vm` context, where
  * `instanceof Error` lies), or an object that looks like one, such as an error that
- * crossed a worker or process boundary as plain data.
+ * crossed a worker or process boundary as plain data (also as `serializeError` writes it,
+ * with a `null` stack).
  */
 export function isErrorLike(value: unknown): value is ErrorLike {
   if (types.isNativeError(value)) {
@@ -25,7 +26,7 @@ export function isErrorLike(value: unknown): value is ErrorLike {
     return (
       typeof candidate.message === 'string' &&
       typeof candidate.name === 'string' &&
-      (typeof candidate.stack === 'string' || candidate.stack === undefined)
+      (typeof candidate.stack === 'string' || candidate.stack === undefined || candidate.stack === null)
     );
   } catch {
     // A getter that throws makes it an unreadable object, not an error.
