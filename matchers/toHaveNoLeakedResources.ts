@@ -61,8 +61,8 @@ export const toHaveNoLeakedResources: MatcherFunction<[module?: string]> = funct
         `Expected: no active resources${scope}\n` +
         `Received: ${printReceived(leaked.length)} active ${leaked.length === 1 ? 'resource' : 'resources'}\n\n` +
         `${lines.join('\n')}\n\n` +
-        'Release each one before the test ends (close it, or call `resources.releaseResource(id)`), ' +
-        'or allow it with `integration.allowLeaks(filter)`.'
+        'Close each one before this assertion, or release it with `integration.resources.releaseResource(id)` ' +
+        'if you tracked it by hand.'
       );
     },
   };

@@ -74,7 +74,7 @@ describe('toHaveNoLeakedResources fails', () => {
 
        - fs-watcher "watch:/tmp/cache" owned by "cache", open for 120 ms, created at lib/cache.ts:12:5
 
-     Release each one before the test ends (close it, or call \`resources.releaseResource(id)\`), or allow it with \`integration.allowLeaks(filter)\`."
+     Close each one before this assertion, or release it with \`integration.resources.releaseResource(id)\` if you tracked it by hand."
     `);
   });
 
@@ -104,7 +104,7 @@ describe('toHaveNoLeakedResources fails', () => {
        - timer "report" owned by "metrics", open for 1.5 s
        - temp-dir "/tmp/cache-1" owned by "cache", open for 1.5 s, created at lib/cache.ts:12:5
 
-     Release each one before the test ends (close it, or call \`resources.releaseResource(id)\`), or allow it with \`integration.allowLeaks(filter)\`."
+     Close each one before this assertion, or release it with \`integration.resources.releaseResource(id)\` if you tracked it by hand."
     `);
   });
 
@@ -121,7 +121,7 @@ describe('toHaveNoLeakedResources fails', () => {
 
        - tcp-server "server:4000" owned by "cache", open for 1 min 5 s
 
-     Release each one before the test ends (close it, or call \`resources.releaseResource(id)\`), or allow it with \`integration.allowLeaks(filter)\`."
+     Close each one before this assertion, or release it with \`integration.resources.releaseResource(id)\` if you tracked it by hand."
     `);
   });
 
