@@ -74,11 +74,35 @@ function valueExportsOf(file) {
   }
   const values = checker
     .getExportsOfModule(moduleSymbol)
-    .filter((symbol) => {
-      const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-      return (target.flags & ts.SymbolFlags.Value) !== 0;
-    })
+    .filter(existsAtRunTime)
     .map((symbol) => symbol.getName())
     .sort();
   return { values, hasDefault: values.includes('default') };
+}
+
+/**
+ * A value that no `export type` / `import type` on the way hides: `export type { SomeClass }`
+ * names a class, but only its type crosses that export.
+ */
+function existsAtRunTime(symbol) {
+  let current = symbol;
+  while (current.flags & ts.SymbolFlags.Alias) {
+    if ((current.declarations ?? []).some(isTypeOnly)) {
+      return false;
+    }
+    current = checker.getImmediateAliasedSymbol(current) ?? checker.getAliasedSymbol(current);
+  }
+  return (current.flags & ts.SymbolFlags.Value) !== 0;
+}
+
+function isTypeOnly(declaration) {
+  for (let node = declaration; node !== undefined; node = node.parent) {
+    if (ts.isTypeOnlyImportOrExportDeclaration(node)) {
+      return true;
+    }
+    if (ts.isSourceFile(node) || ts.isModuleBlock(node)) {
+      return false;
+    }
+  }
+  return false;
 }

@@ -24,12 +24,17 @@ interface LoadReport {
   defaultOf: Record<string, { type: string; name: string }>;
   /** Where each sub-path resolved, relative to the package folder. */
   resolved: Record<string, string>;
+  /** What loading the matchers entry passed to `expect.extend`. */
+  registeredMatchers: string[];
   /** ESM only: whether every export of every entry is the very object `require` returns. */
   sameAsRequire?: Record<string, boolean>;
   packageJsonName: string;
 }
 
 const reportHelpers = `
+// What a setup file sees: Jest's global expect, here a stand-in that records what is registered.
+const registeredMatchers = [];
+globalThis.expect = { extend: (matchers) => registeredMatchers.push(...Object.keys(matchers)) };
 const entries = ['.', ${subPaths.map((path) => `'./${path}'`).join(', ')}];
 const specifier = (entry) => entry === '.' ? '${packageName}' : '${packageName}/' + entry.slice(2);
 const shortPath = (file) => file.slice(file.lastIndexOf('/${packageName}/') + '/${packageName}/'.length);
@@ -37,6 +42,13 @@ const describeDefault = (value) => ({ type: typeof value, name: (value && value.
 `;
 
 const consumerFiles: Record<string, string> = {
+  // A user's project has Jest; the matchers' types extend its `expect`.
+  'package.json': JSON.stringify({
+    name: 'consumer',
+    version: '1.0.0',
+    private: true,
+    devDependencies: { jest: '30.5.2', 'jest-environment-node': '30.5.2' },
+  }),
   'load.cjs': `${reportHelpers}
 const report = { exportsOf: {}, defaultOf: {}, resolved: {} };
 for (const entry of entries) {
@@ -47,6 +59,7 @@ for (const entry of entries) {
 }
 report.resolved['./package.json'] = shortPath(require.resolve('${packageName}/package.json'));
 report.packageJsonName = require('${packageName}/package.json').name;
+report.registeredMatchers = registeredMatchers.sort();
 console.log(JSON.stringify(report));
 `,
   'load.mjs': `${reportHelpers}
@@ -65,6 +78,7 @@ for (const entry of entries) {
 report.resolved['./package.json'] = shortPath(fileURLToPath(import.meta.resolve('${packageName}/package.json')));
 const manifest = await import('${packageName}/package.json', { with: { type: 'json' } });
 report.packageJsonName = manifest.default.name;
+report.registeredMatchers = registeredMatchers.sort();
 console.log(JSON.stringify(report));
 `,
   // Static imports fail at link time, before any code runs, when a named export is missing.
@@ -81,6 +95,7 @@ const reporter = new IntegrationReporter({ rootDir: process.cwd() }, {}, {});
 console.log(JSON.stringify({ lastError: reporter.getLastError() === undefined, name: IntegrationReporter.name }));
 `,
   'types.mts': `
+import { expect } from '@jest/globals';
 import IntegrationEnvironment, { IntegrationError } from '${packageName}';
 import type { ResourceRecord } from '${packageName}';
 import { integration } from '${packageName}/globals';
@@ -96,8 +111,10 @@ export const serialized: { name: string; message: string } = serializeError(erro
 export const handle: typeof integration = integration;
 export const matcherNames: string[] = Object.keys(matchers);
 export type Record = ResourceRecord;
+export const checkLeaks = (): void => expect(integration).toHaveNoLeakedResources('cache');
 `,
   'types.cts': `
+import jestGlobals = require('@jest/globals');
 import root = require('${packageName}');
 import globals = require('${packageName}/globals');
 import worker = require('${packageName}/worker');
@@ -110,6 +127,7 @@ export const error: root.IntegrationError = new root.IntegrationError('INVALID_A
 export const serialized: { name: string } = worker.serializeError(error);
 export const handle: typeof globals.integration = globals.integration;
 export type Record = root.ResourceRecord;
+export const checkLeaks = (): void => jestGlobals.expect(globals.integration).toHaveNoLeakedResources('cache');
 `,
 };
 
@@ -121,7 +139,9 @@ beforeAll(async () => {
   const { tarball } = await packTarball();
   project = await installProject({ tarball, files: consumerFiles });
   const load = async (script: string): Promise<LoadReport> =>
-    JSON.parse((await runCommand('node', [script], { cwd: project.directory })).stdout) as LoadReport;
+    JSON.parse(
+      (await runCommand('node', [script], { cwd: project.directory })).stdout,
+    ) as LoadReport;
   [fromRequire, fromImport] = await Promise.all([load('load.cjs'), load('load.mjs')]);
 }, 8 * 60_000);
 
@@ -133,7 +153,9 @@ describe('a CommonJS project', () => {
   });
 
   test('gets the standalone classes by name from the root', () => {
-    expect(fromRequire.exportsOf['.']).toEqual(expect.arrayContaining([...rootNamedExports, 'default']));
+    expect(fromRequire.exportsOf['.']).toEqual(
+      expect.arrayContaining([...rootNamedExports, 'default']),
+    );
   });
 
   test('gets the integration handle from the globals entry', () => {
@@ -186,7 +208,25 @@ describe('every sub-path', () => {
   });
 
   test('reads its own package.json from both module systems', () => {
-    expect([fromRequire.packageJsonName, fromImport.packageJsonName]).toEqual([packageName, packageName]);
+    expect([fromRequire.packageJsonName, fromImport.packageJsonName]).toEqual([
+      packageName,
+      packageName,
+    ]);
+  });
+});
+
+describe('the matchers entry', () => {
+  test.each([
+    ['require', () => fromRequire],
+    ['import', () => fromImport],
+  ])('registers the five matchers on the global expect when loaded with %s', (_how, report) => {
+    expect(report().registeredMatchers).toEqual([
+      'toCarryErrorContext',
+      'toHaveNoLeakedResources',
+      'toHavePropagatedThrough',
+      'toHaveRecordedConfigChange',
+      'toHaveReleasedResource',
+    ]);
   });
 });
 
@@ -200,7 +240,11 @@ describe('the reporter entry', () => {
 describe('the type declarations', () => {
   test.each([
     ['node16', ['--module', 'node16', '--moduleResolution', 'node16'], ['types.mts', 'types.cts']],
-    ['nodenext', ['--module', 'nodenext', '--moduleResolution', 'nodenext'], ['types.mts', 'types.cts']],
+    [
+      'nodenext',
+      ['--module', 'nodenext', '--moduleResolution', 'nodenext'],
+      ['types.mts', 'types.cts'],
+    ],
     ['bundler', ['--module', 'esnext', '--moduleResolution', 'bundler'], ['types.mts']],
   ])(
     'type-check a consumer under moduleResolution %s, libraries included',
@@ -208,7 +252,19 @@ describe('the type declarations', () => {
       const tsc = require.resolve('typescript/bin/tsc');
       const result = await runCommand(
         'node',
-        [tsc, '--noEmit', '--strict', '--target', 'es2022', '--skipLibCheck', 'false', '--types', 'node', ...moduleOptions, ...files],
+        [
+          tsc,
+          '--noEmit',
+          '--strict',
+          '--target',
+          'es2022',
+          '--skipLibCheck',
+          'false',
+          '--types',
+          'node',
+          ...moduleOptions,
+          ...files,
+        ],
         { cwd: project.directory, allowFailure: true, timeoutMs: 2 * 60_000 },
       );
       expect(result.stdout + result.stderr).toBe('');

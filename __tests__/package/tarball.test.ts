@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packTarball } from '../support/packTarball';
 import type { PackedTarball } from '../support/packTarball';
+import { importedSpecifiers } from '../support/importedSpecifiers';
 import { runCommand } from '../support/runCommand';
 
 const entryNames = ['index', 'globals', 'matchers', 'worker', 'reporter'];
@@ -40,7 +41,9 @@ describe('the packed tarball', () => {
 
   test('ships only the built layers, not the tests, fixtures, examples or benchmarks', () => {
     const layers = [
-      ...new Set(packed.files.filter((file) => file.startsWith('dist/')).map((file) => file.split('/')[1])),
+      ...new Set(
+        packed.files.filter((file) => file.startsWith('dist/')).map((file) => file.split('/')[1]),
+      ),
     ].sort();
     expect(layers).toEqual(['entry', 'environment', 'matchers', 'src']);
   });
@@ -97,41 +100,27 @@ describe('the packed tarball', () => {
   });
 
   test('requires at run time only Node built-ins and the packages it declares', () => {
-    const undeclared = bareSpecifiers(/\.[cm]?js$/, [
-      /\brequire\(\s*["']([^"']+)["']\s*\)/g,
-      /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
-      /\bfrom\s*["']([^"']+)["']/g,
-    ]).filter(({ name }) => !isDeclared(name));
-    expect(undeclared).toEqual([]);
+    expect(undeclaredImports(/\.[cm]?js$/)).toEqual([]);
   });
 
-  test('refers in its type declarations only to packages a user has', () => {
-    const undeclared = bareSpecifiers(/\.d\.[cm]?ts$/, [
-      /\bfrom\s*["']([^"']+)["']/g,
-      /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
-      /\/\/\/\s*<reference\s+types=["']([^"']+)["']/g,
-    ]).filter(({ name }) => !isDeclared(name) && name !== 'node');
-    expect(undeclared).toEqual([]);
+  test('refers in its type declarations only to packages it declares', () => {
+    expect(undeclaredImports(/\.d\.[cm]?ts$/)).toEqual([]);
   });
 });
 
-/** Every `require`d or imported package name in the shipped files whose path matches `files`. */
-function bareSpecifiers(files: RegExp, patterns: RegExp[]): { file: string; name: string }[] {
+/** Packages that the shipped files matching `files` import but the manifest does not declare. */
+function undeclaredImports(files: RegExp): { file: string; name: string }[] {
   const found: { file: string; name: string }[] = [];
   for (const file of packed.files.filter((path) => files.test(path))) {
-    // Comments are left out: JSDoc examples show `require('jest-environment-integration/...')`.
-    const text = readFileSync(join(unpacked, 'package', file), 'utf8')
-      .replace(/\/\*[\s\S]*?\*\//g, '')
-      .replace(/^\s*\/\/.*$/gm, '');
-    for (const pattern of patterns) {
-      for (const match of text.matchAll(pattern)) {
-        const specifier = match[1] ?? '';
-        if (specifier.startsWith('.') || specifier.startsWith('node:')) {
-          continue;
-        }
-        const name = specifier.startsWith('@')
-          ? specifier.split('/').slice(0, 2).join('/')
-          : (specifier.split('/')[0] ?? specifier);
+    const text = readFileSync(join(unpacked, 'package', file), 'utf8');
+    for (const specifier of importedSpecifiers(file, text)) {
+      if (specifier.startsWith('.') || specifier.startsWith('node:')) {
+        continue;
+      }
+      const name = specifier.startsWith('@')
+        ? specifier.split('/').slice(0, 2).join('/')
+        : (specifier.split('/')[0] ?? specifier);
+      if (!isDeclared(name)) {
         found.push({ file, name });
       }
     }
@@ -142,6 +131,10 @@ function bareSpecifiers(files: RegExp, patterns: RegExp[]): { file: string; name
 function isDeclared(name: string): boolean {
   return (
     builtinModules.includes(name) ||
+    // `@types/node`, which every Jest project has through Jest's own dependencies.
+    name === 'node' ||
+    // Never installed: Jest's module registry answers `require('@jest/globals')` itself.
+    name === '@jest/globals' ||
     name in (packed.packageJson.dependencies ?? {}) ||
     name in (packed.packageJson.peerDependencies ?? {})
   );

@@ -81,48 +81,75 @@ describe.each([
     expect(run.command.stdout + run.command.stderr).not.toMatch(/Maximum call stack size exceeded/);
   });
 
-  test('resolves the full package name as the environment too', async () => {
-    const full = await runJest(project.directory, [
-      `--testEnvironment=${packageName}`,
-      '--testNamePattern=releases the watcher',
-    ]);
-    expect([full.json.numPassedTests, full.json.numFailedTests, full.command.exitCode]).toEqual([1, 0, 0]);
-  }, RUN_TIMEOUT_MS);
+  test(
+    'resolves the full package name as the environment too',
+    async () => {
+      const full = await runJest(project.directory, [
+        `--testEnvironment=${packageName}`,
+        '--testNamePattern=releases the watcher',
+      ]);
+      expect([full.json.numPassedTests, full.json.numFailedTests, full.command.exitCode]).toEqual([
+        1, 0, 0,
+      ]);
+    },
+    RUN_TIMEOUT_MS,
+  );
 
   test.each(usersJestPackages)(`has exactly one copy of %s, of Jest ${major}`, (name) => {
     const copies = findPackageCopies(project.directory, name);
-    expect(copies).toEqual([{ path: `node_modules/${name}`, version: expect.stringMatching(`^${major}\\.`) }]);
+    expect(copies).toEqual([
+      { path: `node_modules/${name}`, version: expect.stringMatching(`^${major}\\.`) },
+    ]);
   });
 
   test(`brings no Jest package of its own into the project's node_modules`, () => {
-    expect(existsSync(join(project.directory, 'node_modules', packageName, 'node_modules'))).toBe(false);
+    expect(existsSync(join(project.directory, 'node_modules', packageName, 'node_modules'))).toBe(
+      false,
+    );
   });
 
-  test('leaves a dependency tree that npm ls accepts: every peer dependency satisfied', async () => {
-    const ls = await runCommand('npm', ['ls', '--all', '--json'], {
-      cwd: project.directory,
-      allowFailure: true,
-    });
-    const tree = JSON.parse(ls.stdout) as { problems?: string[] };
-    expect([ls.exitCode, tree.problems ?? []]).toEqual([0, []]);
-  }, RUN_TIMEOUT_MS);
+  test(
+    'leaves a dependency tree that npm ls accepts: every peer dependency satisfied',
+    async () => {
+      const ls = await runCommand('npm', ['ls', '--all', '--json'], {
+        cwd: project.directory,
+        allowFailure: true,
+      });
+      const tree = JSON.parse(ls.stdout) as { problems?: string[] };
+      expect([ls.exitCode, tree.problems ?? []]).toEqual([0, []]);
+    },
+    RUN_TIMEOUT_MS,
+  );
 });
 
 async function runJest(directory: string, args: string[]): Promise<JestRun> {
   const outputFile = join(directory, `jest-result-${args.length}.json`);
   const command = await runCommand(
     'node',
-    [join('node_modules', 'jest', 'bin', 'jest.js'), '--ci', '--json', `--outputFile=${outputFile}`, ...args],
+    [
+      join('node_modules', 'jest', 'bin', 'jest.js'),
+      '--ci',
+      '--json',
+      `--outputFile=${outputFile}`,
+      ...args,
+    ],
     { cwd: directory, allowFailure: true, timeoutMs: RUN_TIMEOUT_MS },
   );
   if (!existsSync(outputFile)) {
-    throw new Error(`Jest wrote no result.\n--- stdout\n${command.stdout}\n--- stderr\n${command.stderr}`);
+    throw new Error(
+      `Jest wrote no result.\n--- stdout\n${command.stdout}\n--- stderr\n${command.stderr}`,
+    );
   }
   return { command, json: JSON.parse(readFileSync(outputFile, 'utf8')) as JestJsonResult };
 }
 
-function assertion(run: JestRun, title: string): JestJsonResult['testResults'][number]['assertionResults'][number] {
-  const found = run.json.testResults.flatMap((file) => file.assertionResults).find((result) => result.title === title);
+function assertion(
+  run: JestRun,
+  title: string,
+): JestJsonResult['testResults'][number]['assertionResults'][number] {
+  const found = run.json.testResults
+    .flatMap((file) => file.assertionResults)
+    .find((result) => result.title === title);
   if (found === undefined) {
     const messages = run.json.testResults.map((file) => file.message).join('\n');
     throw new Error(`No test titled '${title}' ran.\n${stripAnsi(messages)}`);

@@ -36,7 +36,9 @@ export function findPackageCopies(projectDirectory: string, packageName: string)
 
 function packageDirectoriesIn(nodeModules: string): string[] {
   return readdirSync(nodeModules, { withFileTypes: true })
-    .filter((entry) => (entry.isDirectory() || entry.isSymbolicLink()) && !entry.name.startsWith('.'))
+    .filter(
+      (entry) => (entry.isDirectory() || entry.isSymbolicLink()) && !entry.name.startsWith('.'),
+    )
     .flatMap((entry) => {
       const directory = join(nodeModules, entry.name);
       if (!entry.name.startsWith('@')) {

@@ -173,7 +173,9 @@ async function describeTarball(tarball: string): Promise<PackedTarball> {
     .filter((line) => line.startsWith('package/') && !line.endsWith('/'))
     .map((line) => line.slice('package/'.length))
     .sort();
-  const manifest = await runCommand('tar', ['-xzOf', tarball, 'package/package.json'], { cwd: tmpdir() });
+  const manifest = await runCommand('tar', ['-xzOf', tarball, 'package/package.json'], {
+    cwd: tmpdir(),
+  });
   const packageJson = JSON.parse(manifest.stdout) as PackedPackageJson;
   return { tarball, files, packageJson };
 }
@@ -182,7 +184,11 @@ function hashOfInputs(): string {
   const hash = createHash('sha256');
   for (const input of packInputs) {
     for (const file of filesUnder(join(repositoryRoot, input))) {
-      hash.update(relative(repositoryRoot, file)).update('\0').update(readFileSync(file)).update('\0');
+      hash
+        .update(relative(repositoryRoot, file))
+        .update('\0')
+        .update(readFileSync(file))
+        .update('\0');
     }
   }
   return hash.digest('hex').slice(0, 16);

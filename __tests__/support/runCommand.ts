@@ -56,7 +56,8 @@ export async function runCommand(
 
   const result: CommandResult = { command, exitCode, signal, stdout, stderr };
   if (exitCode !== 0 && !options.allowFailure) {
-    const why = signal === null ? `exit code ${exitCode}` : `signal ${signal} (timeout ${timeoutMs} ms?)`;
+    const why =
+      signal === null ? `exit code ${exitCode}` : `signal ${signal} (timeout ${timeoutMs} ms?)`;
     throw new Error(
       `\`${command}\` in ${options.cwd} failed with ${why}.\n--- stdout\n${tail(stdout)}\n--- stderr\n${tail(stderr)}`,
     );
