@@ -1,0 +1,80 @@
+import type { AutoTrackKind } from './AutoTrackKind';
+import type { CreationStack } from './CreationStack';
+import type { Attribution } from './Installation';
+
+const trackedHandles = new WeakMap<object, TrackedHandle>();
+
+/** The open tracked entry of a real handle, if it has one. */
+export function trackedHandleOf(handle: object): TrackedHandle | undefined {
+  return trackedHandles.get(handle);
+}
+
+/**
+ * The link between one real handle and its record. It holds the handle weakly: Node
+ * keeps an open handle alive by itself, and a handle nobody can reach any more (a file
+ * handle dropped without `close`) must stay collectable.
+ */
+export class TrackedHandle {
+  readonly #handle: WeakRef<object>;
+  readonly #close: (handle: object) => unknown;
+  #open = true;
+
+  constructor(
+    readonly id: string,
+    readonly kind: AutoTrackKind,
+    readonly attribution: Attribution,
+    readonly creationStack: CreationStack,
+    readonly ownerModule: string,
+    handle: object,
+    close: (handle: object) => unknown,
+  ) {
+    this.#handle = new WeakRef(handle);
+    this.#close = close;
+  }
+
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  deref(): object | undefined {
+    return this.#handle.deref();
+  }
+
+  /** Starts watching: after the tracker accepted the record. */
+  watch(handle: object): void {
+    trackedHandles.set(handle, this);
+    this.attribution.installation.open.set(this.id, this);
+  }
+
+  /** The handle closed (or fired): mark its record released. Safe to call twice. */
+  release(): void {
+    if (!this.#forget()) {
+      return;
+    }
+    try {
+      this.attribution.tracker.releaseResource(this.id);
+    } catch {
+      // Released already through the tracker (`releaseResource` by hand, `closeLeaked`).
+    }
+  }
+
+  /** `closeLeaked`: close the real handle; the tracker marks the record released itself. */
+  closeForTracker(): unknown {
+    this.#forget();
+    const handle = this.#handle.deref();
+    return handle === undefined ? undefined : this.#close(handle);
+  }
+
+  #forget(): boolean {
+    if (!this.#open) {
+      return false;
+    }
+    this.#open = false;
+    this.attribution.installation.open.delete(this.id);
+    const handle = this.#handle.deref();
+    if (handle !== undefined && trackedHandles.get(handle) === this) {
+      trackedHandles.delete(handle);
+    }
+    return true;
+  }
+}
