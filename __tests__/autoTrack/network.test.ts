@@ -7,7 +7,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AutoTrackKind } from '../../src/autoTrack';
-import type { ResourceTracker } from '../../src/ResourceTracker';
+import type { RecordingTracker } from './autoTrackScope';
 import { until, useAutoTrackScope } from './autoTrackScope';
 
 const scope = useAutoTrackScope();
@@ -29,7 +29,7 @@ const servers: [string, AutoTrackKind, () => net.Server][] = [
   ],
 ];
 
-function typesOf(tracker: ResourceTracker, state?: 'active' | 'released'): string[] {
+function typesOf(tracker: RecordingTracker, state?: 'active' | 'released'): string[] {
   return tracker
     .getAllResources(state === undefined ? undefined : { state })
     .map((record) => record.resource_type);

@@ -3,6 +3,8 @@ import { relative } from 'node:path';
 import timers from 'node:timers';
 import { promisify } from 'node:util';
 import type { CreationStack } from '../../src/autoTrack';
+import { isErrorLike } from '../../src/isErrorLike';
+import { toJSONSafe } from '../../src/toJSONSafe';
 import { installWithTracker, originals, sleep, until, useAutoTrackScope } from './autoTrackScope';
 
 const scope = useAutoTrackScope();
@@ -143,10 +145,23 @@ test('a timer carries its delay and where it was created, formatted only when re
     delay_ms: 25,
     auto_tracked: true,
   });
-  expect(String(stack)).toMatch(/^ {4}at .*timers\.test\.ts:\d+:\d+\)$/m);
-  expect(JSON.parse(JSON.stringify(tracker.getAllResources()[0])).metadata.creation_stack).toBe(
-    String(stack),
+  expect(stack.stack).toMatch(
+    /^CreationStack: timer created here\n {4}at .*timers\.test\.ts:\d+:\d+\)$/m,
   );
+  expect(isErrorLike(stack)).toBe(true);
+  const serialized = {
+    name: 'CreationStack',
+    message: 'timer created here',
+    stack: stack.stack,
+    cause: null,
+  };
+  expect(toJSONSafe(stack)).toEqual(serialized);
+  expect(JSON.parse(JSON.stringify(tracker.getAllResources()[0])).metadata.creation_stack).toEqual({
+    name: 'CreationStack',
+    message: 'timer created here',
+    stack: stack.stack,
+    cause: null,
+  });
 });
 
 test('only the kinds asked for are tracked', () => {

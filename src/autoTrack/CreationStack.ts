@@ -40,45 +40,68 @@ export function captureCallSites(
  * `Error.prepareStackTrace` in place then (Jest's, which maps frames to the original
  * sources), so a leak report shows TypeScript lines.
  *
- * `JSON.stringify` writes it as the formatted text.
+ * It reads like an error (`name`, `message`, `stack`), so whatever reads creation stacks
+ * from errors reads it too; `JSON.stringify` writes it as `{ name, message, stack, cause }`.
  *
  * @example
  * const stack = record.metadata.creation_stack as CreationStack;
- * stack.frames[0]; // { file: '/repo/src/cache/store.ts', line: 12, column: 5, function: 'openStore' }
- * String(stack);   // '    at openStore (/repo/src/cache/store.ts:12:5)\n    at ...'
+ * stack.frames[0]; // { file: 'src/cache/store.ts', line: 12, column: 5, function: 'openStore' }
+ * stack.stack;     // 'CreationStack: timer created here\n    at openStore (/repo/src/cache/store.ts:12:5)\n...'
  */
 export class CreationStack {
   #callSites: readonly NodeJS.CallSite[] | undefined;
-  #text: string | undefined;
+  #frameText: string | undefined;
   #frames: StackFrame[] | undefined;
+  readonly #what: string;
 
-  /** @param callSites - from `captureCallSites`, starting at the frame to show first */
-  constructor(callSites: readonly NodeJS.CallSite[]) {
+  /**
+   * @param callSites - from `captureCallSites`, starting at the frame to show first
+   * @param what - what was created, for the message: `'timer'`, `'tcp-server'`
+   */
+  constructor(callSites: readonly NodeJS.CallSite[], what = 'resource') {
     this.#callSites = callSites;
+    this.#what = what;
   }
 
-  /** The frames, parsed, the user's code first. */
+  get name(): string {
+    return 'CreationStack';
+  }
+
+  get message(): string {
+    return `${this.#what} created here`;
+  }
+
+  /** `CreationStack: <kind> created here`, then the frames, as V8 prints an error's stack. */
+  get stack(): string {
+    const frames = this.toString();
+    return frames === ''
+      ? `${this.name}: ${this.message}`
+      : `${this.name}: ${this.message}\n${frames}`;
+  }
+
+  /** The frames, parsed (files under the working directory relative to it), the user's code first. */
   get frames(): StackFrame[] {
-    this.#frames ??= parseStack(`Error\n${this.toString()}`);
+    this.#frames ??= parseStack(this.stack);
     return this.#frames;
   }
 
-  /** The stack as V8 prints it (`    at fn (file:line:column)` lines), without a message line. */
+  /** Only the frames (`    at fn (file:line:column)` lines). */
   toString(): string {
-    if (this.#text === undefined) {
-      this.#text = formatCallSites(this.#callSites ?? []);
+    if (this.#frameText === undefined) {
+      this.#frameText = formatCallSites(this.#callSites ?? []);
       // The call sites hold their functions and receivers: let them go once they are text.
       this.#callSites = undefined;
     }
-    return this.#text;
+    return this.#frameText;
   }
 
-  toJSON(): string {
-    return this.toString();
+  /** The same shape `serializeError` gives errors, so plain `JSON.stringify` agrees with `toJSONSafe`. */
+  toJSON(): { name: string; message: string; stack: string; cause: null } {
+    return { name: this.name, message: this.message, stack: this.stack, cause: null };
   }
 
   [inspect.custom](): string {
-    return `CreationStack\n${this.toString()}`;
+    return this.stack;
   }
 }
 

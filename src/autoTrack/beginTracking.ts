@@ -108,6 +108,7 @@ export function beginTracking(
     }
     const stack = new CreationStack(
       origin.userFrameIndex > 0 ? callSites.slice(origin.userFrameIndex) : callSites,
+      kind,
     );
     return new PendingTracking(
       kind,
