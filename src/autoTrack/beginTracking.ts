@@ -18,7 +18,22 @@ export interface HandleDetails {
 
 let running: Attribution | undefined;
 let busy = false;
+let creating = 0;
 let sequence = 0;
+
+/**
+ * Calls the creation point a tracking wrapper wraps. While it runs, wrappers below it
+ * (another installation's, another copy of this package's) call straight through, so a
+ * handle is recorded once.
+ */
+export function whileCreating<T>(create: () => T): T {
+  creating += 1;
+  try {
+    return create();
+  } finally {
+    creating -= 1;
+  }
+}
 
 /**
  * Runs a callback of a tracked handle (a timer's) in the scope that created the handle, so
@@ -44,8 +59,9 @@ export function resolveAttribution(
   kind: AutoTrackKind,
   installation: Installation | undefined,
 ): Attribution | undefined {
-  if (busy) {
-    // Our own bookkeeping (a tracker observer) creating handles: never track those.
+  if (busy || creating > 0) {
+    // Our own bookkeeping (a tracker observer) creating handles, or a handle another
+    // wrapper above this one is tracking already.
     return undefined;
   }
   if (running !== undefined) {

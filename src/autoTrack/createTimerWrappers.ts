@@ -1,5 +1,5 @@
 import type { AutoTrackKind } from './AutoTrackKind';
-import { beginTracking, runAttributed } from './beginTracking';
+import { beginTracking, runAttributed, whileCreating } from './beginTracking';
 import type { Installation } from './Installation';
 import { allInstallations } from './Installation';
 import { mimicFunction } from './mimicFunction';
@@ -41,25 +41,22 @@ export function createTimerWrappers(
     clear: AnyFunction,
   ): AnyFunction => {
     const releasesWhenFired = kind !== 'interval';
-    const wrapper = function (this: unknown, callback: unknown) {
+    const wrapper = function (this: unknown, ...args: unknown[]) {
+      const callback = args[0];
       const pending =
         typeof callback === 'function' ? beginTracking(kind, wrapper, installationOf()) : undefined;
       if (pending === undefined) {
-        // eslint-disable-next-line prefer-rest-params
-        return Reflect.apply(original, this, arguments);
+        return Reflect.apply(original, this, args);
       }
-      // eslint-disable-next-line prefer-rest-params
-      const args: unknown[] = Array.prototype.slice.call(arguments);
       let tracked: { release(): void } | undefined;
       const attribution = pending.attribution;
-      args[0] = function (this: unknown) {
+      args[0] = function (this: unknown, ...callbackArgs: unknown[]) {
         if (releasesWhenFired) {
           tracked?.release();
         }
-        // eslint-disable-next-line prefer-rest-params
-        return runAttributed(attribution, callback as AnyFunction, this, arguments);
+        return runAttributed(attribution, callback as AnyFunction, this, callbackArgs);
       };
-      const timer = Reflect.apply(original, this, args);
+      const timer = whileCreating(() => Reflect.apply(original, this, args));
       if (typeof timer === 'object' && timer !== null) {
         const delay = (timer as { _idleTimeout?: unknown })._idleTimeout;
         tracked = pending.complete(timer, {
@@ -73,9 +70,9 @@ export function createTimerWrappers(
   };
 
   const createClearer = (original: AnyFunction): AnyFunction => {
-    const wrapper = function (this: unknown, timer: unknown) {
-      // eslint-disable-next-line prefer-rest-params
-      const result = Reflect.apply(original, this, arguments);
+    const wrapper = function (this: unknown, ...args: unknown[]) {
+      const timer = args[0];
+      const result = Reflect.apply(original, this, args);
       if (typeof timer === 'object' && timer !== null) {
         trackedHandleOf(timer)?.release();
       } else if (typeof timer === 'number' || typeof timer === 'string') {

@@ -7,7 +7,7 @@ import net from 'node:net';
 import timers from 'node:timers';
 import workerThreads from 'node:worker_threads';
 import type { AutoTrackKind } from './AutoTrackKind';
-import { beginTracking, trackHandle } from './beginTracking';
+import { beginTracking, trackHandle, whileCreating } from './beginTracking';
 import type { PendingTracking } from './beginTracking';
 import { createTimerWrappers, TIMER_FUNCTION_NAMES } from './createTimerWrappers';
 import type { TimerFunctions } from './createTimerWrappers';
@@ -65,23 +65,23 @@ function patchProperty<T>(
 
 /** A method on a prototype that, once it returns, has opened `this` as a handle of some kind. */
 function wrapOpeningMethod(
-  kindOf: (self: object, args: IArguments) => AutoTrackKind,
-  complete: (pending: PendingTracking, self: object, args: IArguments) => void,
+  kindOf: (self: object, args: unknown[]) => AutoTrackKind,
+  complete: (pending: PendingTracking, self: object, args: unknown[]) => void,
 ): (original: AnyFunction) => AnyFunction {
   return (original) => {
-    const wrapper = function (this: object) {
+    const wrapper = function (this: object, ...args: unknown[]) {
       // A socket reconnecting or a server listening again after `close` is a new record;
       // one still open (watchFile on the same file twice) is not.
       const pending =
         this !== null && typeof this === 'object' && trackedHandleOf(this)?.isOpen !== true
-          ? // eslint-disable-next-line prefer-rest-params
-            beginTracking(kindOf(this, arguments), wrapper)
+          ? beginTracking(kindOf(this, args), wrapper)
           : undefined;
-      // eslint-disable-next-line prefer-rest-params
-      const result = Reflect.apply(original, this, arguments);
+      const result =
+        pending === undefined
+          ? Reflect.apply(original, this, args)
+          : whileCreating(() => Reflect.apply(original, this, args));
       if (pending !== undefined) {
-        // eslint-disable-next-line prefer-rest-params
-        complete(pending, this, arguments);
+        complete(pending, this, args);
       }
       return result;
     };
@@ -93,7 +93,7 @@ function isPipeName(value: unknown): boolean {
   return typeof value === 'string' && !(Number(value) >= 0);
 }
 
-function serverKindOf(server: object, args: IArguments): AutoTrackKind {
+function serverKindOf(server: object, args: unknown[]): AutoTrackKind {
   if (server instanceof http.Server || server instanceof https.Server) {
     return 'http-server';
   }
@@ -107,7 +107,7 @@ function serverKindOf(server: object, args: IArguments): AutoTrackKind {
   return isPipeName(path) ? 'pipe-server' : 'tcp-server';
 }
 
-function connectTargetOf(args: IArguments): string | undefined {
+function connectTargetOf(args: unknown[]): string | undefined {
   let options: unknown = args[0];
   // `net.connect(...)` hands `socket.connect` its normalised arguments as an array.
   if (Array.isArray(options)) {
@@ -213,13 +213,11 @@ function wrapOpeningConstructor(
   complete: (pending: PendingTracking, instance: object, args: unknown[]) => void,
 ): AnyConstructor {
   const handler: ProxyHandler<AnyConstructor> = {
-    construct: function construct(target, args, newTarget) {
-      const pending = beginTracking(kind, construct);
-      const instance = Reflect.construct(
-        target,
-        args,
-        newTarget === proxy ? target : newTarget,
-      ) as object;
+    construct: function trackingConstruct(target, args, newTarget) {
+      const pending = beginTracking(kind, trackingConstruct);
+      const construct = (): object =>
+        Reflect.construct(target, args, newTarget === proxy ? target : newTarget) as object;
+      const instance = pending === undefined ? construct() : whileCreating(construct);
       if (pending !== undefined) {
         complete(pending, instance, args);
       }
@@ -342,10 +340,14 @@ export function installCorePatches(): void {
       return trackingMessageChannel;
     }),
     patchProperty<AnyFunction>(fs, 'watch', (original) => {
-      const watch = function (this: unknown, filename: unknown) {
+      const watch = function (this: unknown, ...args: unknown[]) {
+        const filename = args[0];
         const pending = beginTracking('fs-watcher', watch);
-        // eslint-disable-next-line prefer-rest-params
-        const watcher = Reflect.apply(original, this, arguments) as object;
+        const watcher = (
+          pending === undefined
+            ? Reflect.apply(original, this, args)
+            : whileCreating(() => Reflect.apply(original, this, args))
+        ) as object;
         pending?.complete(watcher, {
           metadata: { path: pathOf(filename) },
           close: closeQuietly,
@@ -356,10 +358,14 @@ export function installCorePatches(): void {
       return mimicFunction(watch, original);
     }),
     patchProperty<AnyFunction>(fs, 'watchFile', (original) => {
-      const watchFile = function (this: unknown, filename: unknown) {
+      const watchFile = function (this: unknown, ...args: unknown[]) {
+        const filename = args[0];
         const pending = beginTracking('fs-stat-watcher', watchFile);
-        // eslint-disable-next-line prefer-rest-params
-        const watcher = Reflect.apply(original, this, arguments) as object;
+        const watcher = (
+          pending === undefined
+            ? Reflect.apply(original, this, args)
+            : whileCreating(() => Reflect.apply(original, this, args))
+        ) as object;
         // One StatWatcher per file, shared by every `watchFile` of that file.
         if (pending !== undefined && trackedHandleOf(watcher)?.isOpen !== true) {
           pending.complete(watcher, {
@@ -374,17 +380,16 @@ export function installCorePatches(): void {
       return mimicFunction(watchFile, original);
     }),
     patchProperty<AnyFunction>(fs.promises, 'open', (original) => {
-      const open = function (this: unknown, path: unknown) {
+      const open = function (this: unknown, ...args: unknown[]) {
         const pending = beginTracking('file-handle', open);
-        // eslint-disable-next-line prefer-rest-params
-        const opening = Reflect.apply(original, this, arguments) as Promise<object>;
         if (pending === undefined) {
-          return opening;
+          return Reflect.apply(original, this, args);
         }
+        const opening = whileCreating(() => Reflect.apply(original, this, args)) as Promise<object>;
         // No rejection handler: a failed open rejects the returned promise exactly as before.
         return opening.then((fileHandle) => {
           pending.complete(fileHandle, {
-            metadata: { path: pathOf(path) },
+            metadata: { path: pathOf(args[0]) },
             close: (handle) => (handle as fs.promises.FileHandle).close(),
             releaseOn: ['close'],
           });
