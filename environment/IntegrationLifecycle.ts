@@ -5,6 +5,7 @@ import { IntegrationError } from '../src/IntegrationError';
 import type { IntegrationHandle } from '../src/IntegrationHandle';
 import { isErrorLike } from '../src/isErrorLike';
 import { now } from '../src/clock';
+import type { StackFrame } from '../src/parseStack';
 import type { ResourceRecord } from '../src/records';
 import { ResourceTracker } from '../src/ResourceTracker';
 import { toJSONSafe } from '../src/toJSONSafe';
@@ -12,7 +13,7 @@ import { createIntegrationHandle } from './createIntegrationHandle';
 import type { IntegrationScope } from './IntegrationScope';
 import { compileIgnoreRules } from './leakFilter';
 import type { RecordPredicate } from './leakFilter';
-import { creationStackOf } from './creationSite';
+import { creationFrame, creationStackOf } from './creationSite';
 import { formatLeakReport } from './leakReport';
 import type { LeakScope } from './leakReport';
 import type { IntegrationOptions } from './options';
@@ -61,15 +62,23 @@ export class IntegrationLifecycle {
   readonly #isIgnored: RecordPredicate;
   readonly #knownModules: string[];
   readonly #listeners: ScopeListener[] = [];
-  /** Where records without a stack of their own were tracked from (kept unformatted). */
-  readonly #creationErrors = new WeakMap<object, Error>();
+  /**
+   * Where records without a stack of their own were tracked from, kept unformatted until a
+   * leak report needs them; by record key, since the tracker hands out fresh copies.
+   */
+  readonly #creationErrors = new Map<string, Error>();
   readonly #stackOf = (record: ResourceRecord): string | undefined =>
-    creationStackOf(record) ?? this.#creationErrors.get(record)?.stack;
-  readonly #captureCreation = (record: Readonly<ResourceRecord>): void => {
-    if (!hasOwnStack(record)) {
-      // The stack runs through the tracker to the user's call; a leak report formats it.
-      this.#creationErrors.set(record, new Error('created here'));
-    }
+    creationStackOf(record) ?? this.#creationErrors.get(recordKey(record))?.stack;
+  readonly #trackerObservers = {
+    onTrack: (record: Readonly<ResourceRecord>): void => {
+      if (!hasOwnStack(record)) {
+        // The stack runs through the tracker to the user's call.
+        this.#creationErrors.set(recordKey(record), new Error('created here'));
+      }
+    },
+    onRelease: (record: Readonly<ResourceRecord>): void => {
+      this.#creationErrors.delete(recordKey(record));
+    },
   };
   #scopes: IntegrationScope[] = [];
   #disposed = false;
@@ -138,7 +147,7 @@ export class IntegrationLifecycle {
     const scope: IntegrationScope = {
       kind,
       name,
-      resources: new ResourceTracker({ onTrack: this.#captureCreation }),
+      resources: new ResourceTracker(this.#trackerObservers),
       config,
       errors: new ErrorPropagation(),
       allowed: [],
@@ -163,6 +172,10 @@ export class IntegrationLifecycle {
       }
     } catch (error) {
       errors.push(internalError(`checking ${describeScope(scope)} for leaked resources`, error));
+      if (this.options.closeLeaked) {
+        // Whatever broke the verdict, the run must still be able to exit by itself.
+        await closeLeaked(scope.resources).catch(() => undefined);
+      }
     } finally {
       try {
         scope.config.restore();
@@ -181,6 +194,7 @@ export class IntegrationLifecycle {
       if (index !== -1) {
         this.#scopes.splice(index, 1);
       }
+      this.#forgetCreations(scope);
       this.#fileFinished ||= scope.kind === 'file';
       this.#notify('scopeFinished', scope);
     }
@@ -194,6 +208,7 @@ export class IntegrationLifecycle {
     } catch {
       // Nothing ran in this scope, so there is nothing to restore that could fail usefully.
     }
+    this.#forgetCreations(scope);
     const index = this.#scopes.lastIndexOf(scope);
     if (index !== -1) {
       this.#scopes.splice(index, 1);
@@ -219,6 +234,7 @@ export class IntegrationLifecycle {
     }
     this.#scopes = [];
     this.#listeners.length = 0;
+    this.#creationErrors.clear();
   }
 
   async #verdict(scope: IntegrationScope, errors: Error[]): Promise<void> {
@@ -239,6 +255,9 @@ export class IntegrationLifecycle {
       return;
     }
     const verdictTime = now();
+    // Read before closing: a closed record's creation stack is forgotten with it.
+    const stacks = new Map(leaks.map((record) => [recordKey(record), this.#stackOf(record)]));
+    const stackOf = (record: ResourceRecord): string | undefined => stacks.get(recordKey(record));
     const closed = this.options.closeLeaked
       ? await closeLeaked(scope.resources)
       : new Set<string>();
@@ -251,13 +270,14 @@ export class IntegrationLifecycle {
       rootDir: this.#settings.rootDir,
       mode,
       closed,
-      stackOf: this.#stackOf,
+      stackOf,
     });
     if (mode === 'warn') {
       this.#settings.warn(message);
       return;
     }
-    errors.push(leakError(message, leaks));
+    const site = leaks.map((record) => creationFrame(record, stackOf)).find(Boolean);
+    errors.push(leakError(message, leaks, site));
   }
 
   #isExcused(
@@ -278,6 +298,20 @@ export class IntegrationLifecycle {
     });
   }
 
+  /** A finished scope's records are never reported again: their creation stacks can go. */
+  #forgetCreations(scope: IntegrationScope): void {
+    if (this.#creationErrors.size === 0) {
+      return;
+    }
+    try {
+      for (const record of scope.resources.verifyCleanup()) {
+        this.#creationErrors.delete(recordKey(record));
+      }
+    } catch {
+      // Only memory is at stake, and dispose() clears it all.
+    }
+  }
+
   #notify(event: keyof ScopeListener, scope: IntegrationScope): void {
     for (const listener of this.#listeners) {
       try {
@@ -296,14 +330,24 @@ async function closeLeaked(resources: ResourceTracker): Promise<Set<string>> {
 }
 
 /**
- * The error that fails a leaking test. Its `stack` is the report itself, so that every
- * reporter prints the report and not the environment's own frames; the records ride along
- * (JSON-safe) for reporters that read `failureDetails`.
+ * The error that fails a leaking test. Its `stack` is the report followed by one frame:
+ * where the first leak was created, so that Jest prints the whole report as the message
+ * and shows that line's code, or else a Node-internal frame that Jest hides (reporters split
+ * message from stack at the first frame, and the environment's own frames say nothing
+ * useful). The records ride along, JSON-safe, for reporters that read `failureDetails`.
  */
-function leakError(message: string, leaks: readonly ResourceRecord[]): Error {
+function leakError(
+  message: string,
+  leaks: readonly ResourceRecord[],
+  site: StackFrame | undefined,
+): Error {
   const error = new Error(message);
   error.name = 'ResourceLeakError';
-  error.stack = message;
+  const frame =
+    site === undefined
+      ? 'node:internal/jest-environment-integration:1:1'
+      : `${site.file}:${site.line ?? 1}:${site.column ?? 1}`;
+  error.stack = `${message}\n    at ${frame}`;
   Object.defineProperty(error, 'leaked_resources', {
     value: toJSONSafe(leaks),
     enumerable: true,
@@ -332,6 +376,11 @@ function describeScope(scope: IntegrationScope): string {
     case 'file':
       return 'the test file';
   }
+}
+
+/** One tracking of one id: ids are reused once released, creation times are not. */
+function recordKey(record: Readonly<ResourceRecord>): string {
+  return `${record.created_at}\u0000${record.resource_id}`;
 }
 
 function hasOwnStack(record: Readonly<ResourceRecord>): boolean {

@@ -50,11 +50,9 @@ export function creationStackOf(record: ResourceRecord): string | undefined {
 /**
  * Where the resource was created, as `path/under/root.ts:line:column`: a ready
  * `metadata.creation_site`, else the first frame of the creation stack in the user's own
- * code (a library's frames are skipped in favour of the user's line that called it, unless
- * the library's are all there is). `undefined` without a usable stack.
+ * code (see {@link creationFrame}). `undefined` without a usable stack.
  *
  * @param stackOf - where the creation stack is found; by default in the record's metadata
- *
  * @example
  * creationSite(record, '/repo'); // 'src/cache/store.ts:12:5'
  */
@@ -67,15 +65,29 @@ export function creationSite(
   if (typeof ready === 'string' && ready.trim() !== '') {
     return ready;
   }
-  const frames = parseStack(stackOf(record)).filter(isUserFrame);
-  const frame = frames.find((candidate) => !isDependencyFrame(candidate)) ?? frames[0];
+  const frame = creationFrame(record, stackOf);
   if (frame === undefined || frame.file === null) {
     return undefined;
   }
-  const file = toFilePath(frame.file);
-  const relative = path.isAbsolute(file) ? path.relative(rootDir, file) : file;
-  const shown = relative.startsWith('..') ? file : relative.replace(/\\/g, '/');
+  const relative = path.isAbsolute(frame.file) ? path.relative(rootDir, frame.file) : frame.file;
+  const shown = relative.startsWith('..') ? frame.file : relative.replace(/\\/g, '/');
   return [shown, frame.line, frame.column].filter((part) => part !== null).join(':');
+}
+
+/**
+ * The first frame of the creation stack in the user's own code, with an absolute path: a
+ * library's frames are skipped in favour of the user's line that called it, unless the
+ * library's are all there is.
+ */
+export function creationFrame(
+  record: ResourceRecord,
+  stackOf: (record: ResourceRecord) => string | undefined = creationStackOf,
+): StackFrame | undefined {
+  const frames = parseStack(stackOf(record)).filter(isUserFrame);
+  const frame = frames.find((candidate) => !isDependencyFrame(candidate)) ?? frames[0];
+  return frame === undefined || frame.file === null
+    ? undefined
+    : { ...frame, file: toFilePath(frame.file) };
 }
 
 /** A frame of the code under test, not of Node, Jest or this package. */

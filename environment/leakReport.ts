@@ -62,11 +62,21 @@ const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
     plural: 'sockets',
     hint: "call socket.end() or socket.destroy() and wait for its 'close' event",
   },
+  'pipe-server': {
+    singular: 'pipe server',
+    plural: 'pipe servers',
+    hint: 'call server.close() and await its callback',
+  },
   'udp-socket': { singular: 'UDP socket', plural: 'UDP sockets', hint: 'call socket.close()' },
   'fs-watcher': {
     singular: 'file watcher',
     plural: 'file watchers',
-    hint: 'call watcher.close() (fs.unwatchFile for fs.watchFile)',
+    hint: 'call watcher.close()',
+  },
+  'fs-stat-watcher': {
+    singular: 'file stat watcher',
+    plural: 'file stat watchers',
+    hint: 'stop {it} with fs.unwatchFile(path)',
   },
   'file-handle': {
     singular: 'file handle',
@@ -87,29 +97,37 @@ const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
   },
 };
 
-const DEFAULT_HINT =
-  'release {it} with integration.resources.releaseResource(id) or allow {it} with integration.allowLeaks(...)';
+const DEFAULT_HINT = 'close {it}, then release {it} with integration.resources.releaseResource(id)';
 
 /** What the header says leaked, per scope. */
 const SCOPE_HEADERS: Readonly<Record<LeakScope, (name: string, count: string) => string>> = {
   test: (name, count) => `Test "${name}" leaked ${count}: still open after its afterEach hooks.`,
   describe: (name, count) =>
-    `describe("${name}") leaked ${count}: opened in its beforeAll hooks (or outside its tests), still open after its afterAll hooks.`,
+    `describe("${name}") leaked ${count}: opened in its beforeAll hooks, still open after its afterAll hooks.`,
   file: (name, count) =>
     `Test file ${name} leaked ${count}: opened at load time or in a top-level beforeAll hook, still open after its afterAll hooks.`,
 };
 
-/** Where each scope should release what it opened. */
-const SCOPE_FIXES: Readonly<Record<LeakScope, string>> = {
-  test: 'Release each resource in the test or in an afterEach hook',
-  describe: 'Release what beforeAll opens in an afterAll hook of the same describe block',
-  file: 'Release what beforeAll opens in an afterAll hook',
+/** How each scope releases what it opened, and where `allowLeaks` goes for it. */
+const SCOPE_ADVICE: Readonly<Record<LeakScope, { fix: string; allowIn: string }>> = {
+  test: {
+    fix: 'release each resource in the test or in an afterEach hook',
+    allowIn: 'in the test',
+  },
+  describe: {
+    fix: 'release in an afterAll hook of the describe block what its beforeAll hooks open',
+    allowIn: 'in a beforeAll hook of the block',
+  },
+  file: {
+    fix: 'release in a top-level afterAll hook what the file opens outside its tests',
+    allowIn: 'in a top-level beforeAll hook',
+  },
 };
 
 /**
  * The leak message: a header naming the scope, the leaks grouped by type (counted and
  * pluralised, each with its id, owner module, age and creation site), a hint per type, and
- * a last line on how to fix or opt out. Wording comes from the tables above.
+ * closing lines on how to fix it and how to opt out. Wording comes from the tables above.
  */
 export function formatLeakReport(input: LeakReportInput): string {
   const { leaks } = input;
@@ -141,19 +159,19 @@ export function formatLeakReport(input: LeakReportInput): string {
     }
     lines.push(`  Hint: ${kind.hint.replace(/\{it\}/g, records.length === 1 ? 'it' : 'them')}.`);
   }
-  lines.push('');
+  const advice = SCOPE_ADVICE[input.scope];
+  const firstType = leaks[0]?.resource_type ?? 'timer';
+  lines.push('', `To fix this, ${advice.fix}.`);
+  lines.push(
+    input.mode === 'fail'
+      ? `To allow it, call integration.allowLeaks({ type: '${firstType}' }) ${advice.allowIn}; to only warn about leaks, set the \`leaks\` option to 'warn' ('off' skips the check).`
+      : `To allow it, call integration.allowLeaks({ type: '${firstType}' }) ${advice.allowIn}. This is a warning (\`leaks: 'warn'\`); set \`leaks\` to 'fail' to fail the test instead.`,
+  );
   if (missingSite) {
     lines.push(
-      'A resource tracked by hand shows where it was created when its metadata has a `stack`, e.g. trackResource(module, type, id, { stack: new Error().stack }).',
+      'To see where a resource tracked by hand was created, give its metadata a `stack`: trackResource(module, type, id, { stack: new Error().stack }).',
     );
   }
-  const optOut =
-    input.mode === 'fail'
-      ? "to report leaks without failing tests, set the `leaks` option to 'warn' ('off' skips the check)."
-      : "this is a warning (`leaks: 'warn'`); set `leaks: 'fail'` to fail the test instead.";
-  lines.push(
-    `${SCOPE_FIXES[input.scope]}, or let the test keep them open with integration.allowLeaks({ type, module, id }); ${optOut}`,
-  );
   return lines.join('\n');
 }
 

@@ -285,15 +285,18 @@ function reportInternalError(event: CircusEvent, state: CircusState, error: unkn
     `jest-environment-integration failed while handling Jest's \`${event.name}\` event: ${describeError(error)}. This is a bug in jest-environment-integration; please report it with this message.`,
     { cause: error },
   );
-  try {
-    if (event.test !== undefined && Array.isArray(event.test.errors)) {
-      event.test.errors.push(report);
-    } else {
-      state.unhandledErrors.push(report);
+  const destinations = [event.test?.errors, state.unhandledErrors];
+  for (const errors of destinations) {
+    try {
+      if (Array.isArray(errors)) {
+        errors.push(report);
+        return;
+      }
+    } catch {
+      // Try the next place: the report must reach the user somehow.
     }
-  } catch {
-    process.stderr.write(`${report.message}\n`);
   }
+  process.stderr.write(`${report.message}\n`);
 }
 
 function describeError(error: unknown): string {

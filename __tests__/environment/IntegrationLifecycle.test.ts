@@ -1,0 +1,312 @@
+import { describe, expect, test } from '@jest/globals';
+import { EventEmitter } from 'node:events';
+import { IntegrationLifecycle } from '../../environment/IntegrationLifecycle';
+import { resolveOptions } from '../../environment/options';
+import type { IntegrationOptionsInput } from '../../environment/options';
+import { brandOf } from '../../src/brand';
+import { IntegrationError } from '../../src/IntegrationError';
+
+/** A closable resource, as a server or watcher would be: adopt() sees close() and 'close'. */
+class FakeHandle extends EventEmitter {
+  closed = 0;
+  close(): void {
+    this.closed += 1;
+    this.emit('close');
+  }
+}
+
+function lifecycleWith(options: IntegrationOptionsInput = {}) {
+  const warnings: string[] = [];
+  const realmProcess = { env: { HOME: '/home/test' } as NodeJS.ProcessEnv };
+  const lifecycle = new IntegrationLifecycle({
+    options: resolveOptions(options),
+    rootDir: __dirname,
+    testPath: 'cache.test.ts',
+    realmProcess,
+    warn: (message) => warnings.push(message),
+  });
+  return { lifecycle, warnings, realmProcess };
+}
+
+function messagesOf(errors: Error[]): string[] {
+  return errors.map((error) => error.message.replace(/open for \d+ ms/g, 'open for <n> ms'));
+}
+
+describe('IntegrationLifecycle verdicts', () => {
+  test('fails a test that leaks, with the report as message and stack', async () => {
+    const { lifecycle } = lifecycleWith();
+    const scope = lifecycle.start('test', 'cache › closes');
+    lifecycle.handle.resources.trackResource('cache', 'temp-dir', '/tmp/a');
+
+    const errors = await lifecycle.finish(scope);
+
+    expect(messagesOf(errors)).toEqual([
+      expect.stringContaining('Test "cache › closes" leaked 1 resource'),
+    ]);
+    expect(errors[0]?.name).toBe('ResourceLeakError');
+    expect(errors[0]?.stack).toMatch(
+      /^Test "cache › closes" leaked[\s\S]*\n {4}at .*IntegrationLifecycle\.test\.ts:\d+:\d+$/,
+    );
+    expect(JSON.parse(JSON.stringify(errors[0]))).toMatchObject({
+      leaked_resources: [
+        { resource_id: '/tmp/a', resource_type: 'temp-dir', owner_module: 'cache' },
+      ],
+    });
+  });
+
+  test('passes a test that released everything, without waiting', async () => {
+    const { lifecycle } = lifecycleWith();
+    const scope = lifecycle.start('test', 'clean');
+    lifecycle.handle.resources.trackResource('cache', 'temp-dir', '/tmp/a');
+    lifecycle.handle.resources.releaseResource('/tmp/a');
+    const started = performance.now();
+
+    await expect(lifecycle.finish(scope)).resolves.toEqual([]);
+    expect(performance.now() - started).toBeLessThan(20);
+  });
+
+  test('warns instead of failing under leaks: warn, and still closes the leak', async () => {
+    const { lifecycle, warnings } = lifecycleWith({ leaks: 'warn' });
+    const scope = lifecycle.start('test', 'warned');
+    const handle = new FakeHandle();
+    lifecycle.handle.resources.adopt('api', 'tcp-server', handle);
+
+    await expect(lifecycle.finish(scope)).resolves.toEqual([]);
+    expect(warnings).toEqual([expect.stringContaining("This is a warning (`leaks: 'warn'`)")]);
+    expect(handle.closed).toBe(1);
+  });
+
+  test('checks and closes nothing under leaks: off', async () => {
+    const { lifecycle, warnings } = lifecycleWith({ leaks: 'off' });
+    const scope = lifecycle.start('test', 'unchecked');
+    const handle = new FakeHandle();
+    lifecycle.handle.resources.adopt('api', 'tcp-server', handle);
+
+    await expect(lifecycle.finish(scope)).resolves.toEqual([]);
+    expect(warnings).toEqual([]);
+    expect(handle.closed).toBe(0);
+  });
+
+  test.each([
+    ['closes what leaked by default', {}, 1, '(closed by the environment)'],
+    ['leaves it open with closeLeaked: false', { closeLeaked: false }, 0, 'created at'],
+  ])('%s', async (_case, options, closedTimes, reportSays) => {
+    const { lifecycle } = lifecycleWith(options);
+    const scope = lifecycle.start('test', 'leaky');
+    const handle = new FakeHandle();
+    lifecycle.handle.resources.adopt('api', 'tcp-server', handle);
+
+    const errors = await lifecycle.finish(scope);
+
+    expect(handle.closed).toBe(closedTimes);
+    expect(errors[0]?.message).toContain(reportSays);
+  });
+
+  test('lets a close that finishes shortly after the test settle before the verdict', async () => {
+    const { lifecycle } = lifecycleWith();
+    const scope = lifecycle.start('test', 'async close');
+    const closing = new EventEmitter();
+    lifecycle.handle.resources.adopt('api', 'socket', closing, { event: 'close' });
+    setTimeout(() => closing.emit('close'), 10);
+
+    await expect(lifecycle.finish(scope)).resolves.toEqual([]);
+  });
+
+  test.each([
+    ['every leak', undefined],
+    ['leaks matching a filter', { module: 'metrics.**' }],
+  ])('lets a test allow %s', async (_case, filter) => {
+    const { lifecycle } = lifecycleWith();
+    const scope = lifecycle.start('test', 'allowed');
+    lifecycle.handle.resources.trackResource('metrics.flush', 'timer', 'timer:1');
+    lifecycle.handle.allowLeaks(filter);
+
+    await expect(lifecycle.finish(scope)).resolves.toEqual([]);
+  });
+
+  test('never reports what the ignore option names', async () => {
+    const { lifecycle } = lifecycleWith({ ignore: [{ type: 'pool', module: 'db' }] });
+    const scope = lifecycle.start('test', 'ignored');
+    lifecycle.handle.resources.trackResource('db', 'pool', 'pool:1');
+    lifecycle.handle.resources.trackResource('db', 'socket', 'socket:1');
+
+    const errors = await lifecycle.finish(scope);
+
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toContain('socket "socket:1"');
+    expect(errors[0]?.message).not.toContain('pool:1');
+  });
+
+  test('reports an allowLeaks predicate that throws, and counts its resources as leaked', async () => {
+    const { lifecycle } = lifecycleWith();
+    const scope = lifecycle.start('test', 'bad filter');
+    lifecycle.handle.resources.trackResource('db', 'pool', 'pool:1');
+    lifecycle.handle.allowLeaks(() => {
+      throw 'no idea';
+    });
+
+    expect(messagesOf(await lifecycle.finish(scope))).toEqual([
+      "integration.allowLeaks(filter): the filter function threw string 'no idea'; the resources it was asked about count as leaked.",
+      expect.stringContaining('pool "pool:1"'),
+    ]);
+  });
+
+  test('reports a tracker that breaks as a bug, and still closes what leaked', async () => {
+    const { lifecycle } = lifecycleWith();
+    const scope = lifecycle.start('test', 'broken');
+    const handle = new FakeHandle();
+    scope.resources.adopt('api', 'tcp-server', handle);
+    Object.defineProperty(scope.resources, 'verifyCleanup', {
+      value: () => {
+        throw new TypeError('tracker exploded');
+      },
+    });
+
+    expect(messagesOf(await lifecycle.finish(scope))).toEqual([
+      'jest-environment-integration failed while checking test "broken" for leaked resources: TypeError: tracker exploded. This is a bug in jest-environment-integration; please report it with this message.',
+    ]);
+    expect(handle.closed).toBe(1);
+  });
+});
+
+describe('IntegrationLifecycle scopes', () => {
+  test('gives every scope fresh state, and the handle reads the innermost', async () => {
+    const { lifecycle } = lifecycleWith();
+    const file = lifecycle.start('file', 'cache.test.ts');
+    const suite = lifecycle.start('describe', 'cache');
+    const suiteResources = lifecycle.handle.resources;
+    const test1 = lifecycle.start('test', 'cache › a');
+
+    expect(lifecycle.handle.resources).not.toBe(suiteResources);
+    expect(lifecycle.handle.resources).toBe(test1.resources);
+    expect(brandOf(lifecycle.handle)).toBe('IntegrationHandle');
+
+    await lifecycle.finish(test1);
+    expect(lifecycle.handle.resources).toBe(suiteResources);
+    await lifecycle.finish(suite);
+    expect(lifecycle.handle.resources).toBe(file.resources);
+  });
+
+  test('records env changes in the scope that made them and undoes them when it ends', async () => {
+    const { lifecycle, realmProcess } = lifecycleWith();
+    const file = lifecycle.start('file', 'cache.test.ts');
+    const suite = lifecycle.start('describe', 'cache');
+    realmProcess.env.SUITE = 'on';
+    const test1 = lifecycle.start('test', 'cache › a');
+    realmProcess.env.TEST = 'on';
+    delete realmProcess.env.HOME;
+
+    expect(test1.config.getChangeLog().map((event) => event.config_path)).toEqual([
+      'env.TEST',
+      'env.HOME',
+    ]);
+    expect(suite.config.getChangeLog().map((event) => event.config_path)).toEqual(['env.SUITE']);
+    await lifecycle.finish(test1);
+    expect(realmProcess.env).toEqual({ HOME: '/home/test', SUITE: 'on' });
+    await lifecycle.finish(suite);
+    await lifecycle.finish(file);
+    expect(realmProcess.env).toEqual({ HOME: '/home/test' });
+  });
+
+  test('undoes config changes of a scope that failed', async () => {
+    const { lifecycle } = lifecycleWith();
+    const settings = { timeout_ms: 100 };
+    const scope = lifecycle.start('test', 'failing');
+    lifecycle.handle.config.observe(settings, 'settings').timeout_ms = 250;
+
+    await lifecycle.finish(scope);
+
+    expect(settings.timeout_ms).toBe(100);
+  });
+
+  test('reports a change that cannot be undone, naming the scope', async () => {
+    const { lifecycle } = lifecycleWith();
+    const settings: { timeout_ms: number } = { timeout_ms: 100 };
+    const scope = lifecycle.start('test', 'freezes');
+    lifecycle.handle.config.observe(settings, 'settings').timeout_ms = 250;
+    Object.freeze(settings);
+
+    const errors = await lifecycle.finish(scope);
+
+    expect(errors).toHaveLength(1);
+    expect(IntegrationError.is(errors[0]) && errors[0].code).toBe('INVALID_STATE');
+    expect(errors[0]?.message).toMatch(
+      /^After test "freezes": config\.restore\(\): 1 observed change could not be undone/,
+    );
+  });
+
+  test('lets only the first of concurrent tests record env, so scopes can end in any order', async () => {
+    const { lifecycle, realmProcess } = lifecycleWith();
+    const first = lifecycle.start('test', 'concurrent 1');
+    const second = lifecycle.start('test', 'concurrent 2');
+    realmProcess.env.SHARED = 'x';
+
+    expect(first.config.getChangeLog()).toHaveLength(1);
+    expect(second.env).toBeUndefined();
+    await lifecycle.finish(first);
+    await lifecycle.finish(second);
+    expect(realmProcess.env).toEqual({ HOME: '/home/test' });
+  });
+
+  test('discards a skipped test without a verdict', () => {
+    const { lifecycle } = lifecycleWith();
+    const file = lifecycle.start('file', 'cache.test.ts');
+    const skipped = lifecycle.start('test', 'skipped');
+
+    lifecycle.discard(skipped);
+
+    expect(lifecycle.current()).toBe(file);
+  });
+
+  test('tells scope listeners when scopes start and finish, and survives a throwing one', async () => {
+    const { lifecycle } = lifecycleWith();
+    const seen: string[] = [];
+    lifecycle.addScopeListener({
+      scopeStarted: () => {
+        throw new Error('listener bug');
+      },
+    });
+    const remove = lifecycle.addScopeListener({
+      scopeStarted: (scope) => seen.push(`start ${scope.name}`),
+      scopeFinished: (scope) => seen.push(`finish ${scope.name}`),
+    });
+
+    await lifecycle.finish(lifecycle.start('test', 'a'));
+    remove();
+    await lifecycle.finish(lifecycle.start('test', 'b'));
+
+    expect(seen).toEqual(['start a', 'finish a']);
+  });
+
+  test.each([
+    ['before the file started', false, /before its test file started/],
+    ['after teardown', true, /after its test file finished/],
+  ])('refuses use of integration %s', (_case, disposed, message) => {
+    const { lifecycle } = lifecycleWith();
+    if (disposed) {
+      lifecycle.dispose();
+      lifecycle.dispose();
+    }
+
+    expect(() => lifecycle.handle.resources).toThrow(message);
+    let refusal: unknown;
+    try {
+      lifecycle.handle.allowLeaks();
+    } catch (error) {
+      refusal = error;
+    }
+    expect(IntegrationError.is(refusal) && refusal.code).toBe('INVALID_STATE');
+  });
+
+  test('undoes open scopes and forgets them at teardown', () => {
+    const { lifecycle, realmProcess } = lifecycleWith();
+    lifecycle.start('file', 'cache.test.ts');
+    lifecycle.start('test', 'interrupted');
+    realmProcess.env.LEFT = 'behind';
+
+    lifecycle.dispose();
+
+    expect(realmProcess.env).toEqual({ HOME: '/home/test' });
+    expect(lifecycle.scopes()).toEqual([]);
+  });
+});

@@ -1,0 +1,238 @@
+import { describe, expect, test } from '@jest/globals';
+import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
+import type { CircusEvent, CircusState, CircusTestEntry } from '../../environment/circusEvents';
+import { withIntegration } from '../../environment/withIntegration';
+import type { EnvironmentConstructor } from '../../environment/withIntegration';
+import { STATE_KEY } from '../../src/brand';
+import { IntegrationError } from '../../src/IntegrationError';
+
+/** A stand-in for a Jest environment: a global with its own `process`, and a record of calls. */
+class RecordingEnvironment {
+  global: Record<string | symbol, unknown>;
+  readonly calls: string[] = [];
+
+  constructor(config: JestEnvironmentConfig) {
+    // As jest-environment-node does: every testEnvironmentOptions key lands on the global.
+    this.global = {
+      process: { env: { HOME: '/home' } },
+      ...config.projectConfig.testEnvironmentOptions,
+    };
+  }
+
+  async setup(): Promise<void> {
+    this.calls.push('setup');
+  }
+
+  async teardown(): Promise<void> {
+    this.calls.push('teardown');
+  }
+
+  async handleTestEvent(event: CircusEvent): Promise<void> {
+    this.calls.push(`event ${event.name}`);
+  }
+
+  getVmContext(): null {
+    return null;
+  }
+}
+
+const Environment = withIntegration(RecordingEnvironment as unknown as EnvironmentConstructor);
+
+function configWith(integration?: unknown): JestEnvironmentConfig {
+  return {
+    projectConfig: {
+      rootDir: '/repo',
+      testEnvironmentOptions: integration === undefined ? {} : { integration },
+    },
+    globalConfig: {},
+  } as unknown as JestEnvironmentConfig;
+}
+
+function contextWith(docblockOptions?: unknown): EnvironmentContext {
+  const docblockPragmas: Record<string, string> = {};
+  if (docblockOptions !== undefined) {
+    docblockPragmas['jest-environment-options'] = JSON.stringify({ integration: docblockOptions });
+  }
+  return {
+    console,
+    docblockPragmas,
+    testPath: '/repo/__tests__/cache.test.ts',
+  } as unknown as EnvironmentContext;
+}
+
+const root = { name: 'ROOT_DESCRIBE_BLOCK' };
+const block = { name: 'cache', parent: root };
+
+function testEntry(name: string): CircusTestEntry {
+  return { name, parent: block, errors: [] };
+}
+
+function state(): CircusState {
+  return { unhandledErrors: [] };
+}
+
+async function environmentInFile(config = configWith(), context = contextWith()) {
+  const environment = new Environment(config, context);
+  await environment.setup();
+  const circus = state();
+  await environment.handleTestEvent({ name: 'run_describe_start', describeBlock: root }, circus);
+  await environment.handleTestEvent({ name: 'run_describe_start', describeBlock: block }, circus);
+  return { environment, circus };
+}
+
+describe('withIntegration', () => {
+  test('publishes the handle as the integration global and under the state key', () => {
+    const environment = new Environment(configWith({ leaks: 'warn' }), contextWith());
+
+    expect(environment.global['integration']).toBe(environment.integrationLifecycle.handle);
+    expect(environment.global[STATE_KEY]).toBe(environment.integrationLifecycle.handle);
+  });
+
+  test("calls the base environment's setup, teardown and event handler", async () => {
+    const { environment, circus } = await environmentInFile();
+    await environment.handleTestEvent({ name: 'run_finish' }, circus);
+    await environment.teardown();
+
+    expect((environment as unknown as RecordingEnvironment).calls).toEqual([
+      'setup',
+      'event run_describe_start',
+      'event run_describe_start',
+      'event run_finish',
+      'teardown',
+    ]);
+  });
+
+  test('fails a test that leaked at test_done, after its own errors', async () => {
+    const { environment, circus } = await environmentInFile();
+    const entry = testEntry('closes');
+    await environment.handleTestEvent({ name: 'test_start', test: entry }, circus);
+    environment.integrationLifecycle.handle.resources.trackResource('cache', 'temp-dir', '/tmp/a');
+    entry.errors.push(new Error('assertion failed'));
+    await environment.handleTestEvent({ name: 'test_done', test: entry }, circus);
+
+    expect(entry.errors).toEqual([
+      new Error('assertion failed'),
+      expect.objectContaining({
+        message: expect.stringMatching(/^Test "cache › closes" leaked 1 resource/),
+      }),
+    ]);
+  });
+
+  test("reports a describe block's leaks at run_describe_finish as the file's error", async () => {
+    const { environment, circus } = await environmentInFile();
+    environment.integrationLifecycle.handle.resources.trackResource('db', 'pool', 'pool:1');
+    await environment.handleTestEvent(
+      { name: 'run_describe_finish', describeBlock: block },
+      circus,
+    );
+
+    expect(circus.unhandledErrors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^describe\("cache"\) leaked 1 resource/),
+      }),
+    ]);
+  });
+
+  test('gives a skipped test no verdict', async () => {
+    const { environment, circus } = await environmentInFile();
+    const entry = testEntry('skipped');
+    await environment.handleTestEvent({ name: 'test_start', test: entry }, circus);
+    environment.integrationLifecycle.handle.resources.trackResource(
+      'cache',
+      'temp-dir',
+      '/tmp/skipped',
+    );
+    await environment.handleTestEvent({ name: 'test_skip', test: entry }, circus);
+
+    expect(entry.errors).toEqual([]);
+    expect(environment.integrationLifecycle.current().kind).toBe('describe');
+  });
+
+  test("never throws out of handleTestEvent: a failure becomes the file's error", async () => {
+    const { environment, circus } = await environmentInFile();
+    const entry = testEntry('odd');
+    await environment.handleTestEvent({ name: 'test_start', test: entry }, circus);
+    environment.integrationLifecycle.handle.resources.trackResource('cache', 'temp-dir', '/tmp/a');
+    Object.freeze(entry.errors);
+
+    await expect(
+      environment.handleTestEvent({ name: 'test_done', test: entry }, circus),
+    ).resolves.toBeUndefined();
+    expect(circus.unhandledErrors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /^jest-environment-integration failed while handling Jest's `test_done` event: TypeError: /,
+        ),
+      }),
+    ]);
+  });
+
+  test('explains that matchers could not be registered when setup carries no expect', async () => {
+    const { environment, circus } = await environmentInFile();
+    await environment.handleTestEvent({ name: 'setup', runtimeGlobals: {} }, circus);
+
+    expect(circus.unhandledErrors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining(
+          "jest-environment-integration could not register its matchers: Jest's `setup` event carried no `expect`.",
+        ),
+      }),
+    ]);
+  });
+
+  test('registers the matchers on the runtime expect at setup', async () => {
+    const { environment, circus } = await environmentInFile();
+    const registered: string[] = [];
+    const expectLike = {
+      extend: (matchers: Record<string, unknown>) => registered.push(...Object.keys(matchers)),
+    };
+    await environment.handleTestEvent(
+      { name: 'setup', runtimeGlobals: { expect: expectLike } },
+      circus,
+    );
+
+    expect(registered).toEqual(
+      expect.arrayContaining(['toHaveNoLeakedResources', 'toCarryErrorContext']),
+    );
+    expect(circus.unhandledErrors).toEqual([]);
+  });
+
+  test('is torn down safely twice', async () => {
+    const { environment } = await environmentInFile();
+    await environment.teardown();
+
+    await expect(environment.teardown()).resolves.toBeUndefined();
+    expect(() => environment.integrationLifecycle.handle.resources).toThrow(
+      /after its test file finished/,
+    );
+  });
+
+  test("takes the file's docblock options over the project's", () => {
+    const environment = new Environment(
+      configWith({ leaks: 'warn', configMap: { 'a.*': 'a' } }),
+      contextWith({ leaks: 'off' }),
+    );
+
+    expect(environment.integrationLifecycle.options).toMatchObject({
+      leaks: 'off',
+      configMap: { 'a.*': 'a' },
+    });
+  });
+
+  test('blames the docblock for a bad option Jest copied from it into the project options', () => {
+    // Jest replaces `testEnvironmentOptions.integration` with the docblock's before the
+    // environment sees either.
+    const fromDocblock = { leaks: 'never' };
+    let refusal: unknown;
+    try {
+      new Environment(configWith(fromDocblock), contextWith(fromDocblock));
+    } catch (error) {
+      refusal = error;
+    }
+
+    expect(IntegrationError.is(refusal) && refusal.code).toBe('INVALID_OPTION');
+    expect((refusal as Error).message).toMatchInlineSnapshot(
+      `"@jest-environment-options: option \`leaks\` must be 'fail', 'warn' or 'off', but received string 'never'."`,
+    );
+  });
+});
