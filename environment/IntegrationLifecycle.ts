@@ -38,6 +38,13 @@ export interface IntegrationLifecycleOptions {
  */
 export interface ScopeListener {
   scopeStarted?(scope: IntegrationScope): void;
+  /**
+   * Called before each look at a scope's leaks (once, then after each settling pause), to
+   * bring its records up to date, such as releasing handles found closed.
+   */
+  beforeLeakCheck?(scope: IntegrationScope): void;
+  /** Whether a still-active record must not be reported, such as an unref'd handle. */
+  isIgnored?(record: ResourceRecord): boolean;
   scopeFinished?(scope: IntegrationScope): void;
 }
 
@@ -104,6 +111,11 @@ export class IntegrationLifecycle {
       );
     }
     return scope;
+  }
+
+  /** The innermost running scope, or `undefined` before the file starts and after it ends. */
+  innermost(): IntegrationScope | undefined {
+    return this.#scopes.at(-1);
   }
 
   /** The running scopes, outermost first. */
@@ -239,11 +251,12 @@ export class IntegrationLifecycle {
 
   async #verdict(scope: IntegrationScope, errors: Error[]): Promise<void> {
     const filterErrors = new Map<RecordPredicate, unknown>();
-    const leaks = await settleLeaks(() =>
-      scope.resources
+    const leaks = await settleLeaks(() => {
+      this.#notify('beforeLeakCheck', scope);
+      return scope.resources
         .verifyCleanup()
-        .filter((record) => !this.#isExcused(scope, record, filterErrors)),
-    );
+        .filter((record) => !this.#isExcused(scope, record, filterErrors));
+    });
     for (const error of filterErrors.values()) {
       errors.push(
         new Error(
@@ -285,7 +298,7 @@ export class IntegrationLifecycle {
     record: ResourceRecord,
     filterErrors: Map<RecordPredicate, unknown>,
   ): boolean {
-    if (this.#isIgnored(record)) {
+    if (this.#isIgnored(record) || this.#listeners.some((listener) => ignores(listener, record))) {
       return true;
     }
     return scope.allowed.some((allows) => {
@@ -312,7 +325,10 @@ export class IntegrationLifecycle {
     }
   }
 
-  #notify(event: keyof ScopeListener, scope: IntegrationScope): void {
+  #notify(
+    event: 'scopeStarted' | 'beforeLeakCheck' | 'scopeFinished',
+    scope: IntegrationScope,
+  ): void {
     for (const listener of this.#listeners) {
       try {
         listener[event]?.(scope);
@@ -320,6 +336,14 @@ export class IntegrationLifecycle {
         // A listener is an add-on: it must never break the verdict of a test.
       }
     }
+  }
+}
+
+function ignores(listener: ScopeListener, record: ResourceRecord): boolean {
+  try {
+    return listener.isIgnored?.(record) === true;
+  } catch {
+    return false;
   }
 }
 

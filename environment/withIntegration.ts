@@ -58,6 +58,9 @@ type EnvironmentBase = new (
   context: EnvironmentContext,
 ) => EnvironmentInstance;
 
+/** Marks a class that `withIntegration` made, in any copy of the package. */
+const WITH_INTEGRATION = Symbol.for('jest-environment-integration.withIntegration');
+
 type CircusEventHandler = (event: CircusEvent, state: CircusState) => unknown;
 
 /**
@@ -73,6 +76,10 @@ type CircusEventHandler = (event: CircusEvent, state: CircusState) => unknown;
 export function withIntegration<Base extends EnvironmentConstructor>(
   Base: Base,
 ): IntegrationEnvironmentClass<Base> {
+  // Wrapping twice would give a file two handles and two verdicts per test.
+  if ((Base as { [WITH_INTEGRATION]?: unknown })[WITH_INTEGRATION] === true) {
+    return Base as unknown as IntegrationEnvironmentClass<Base>;
+  }
   // A class of known constructor, rather than TypeScript's `any[]` mixin pattern: the public
   // type above keeps `Base`'s own instance type.
   const Extendable = Base as unknown as EnvironmentBase;
@@ -260,6 +267,7 @@ export function withIntegration<Base extends EnvironmentConstructor>(
       global['integration'] = this.integrationLifecycle.handle;
     }
   }
+  Object.defineProperty(WithIntegration, WITH_INTEGRATION, { value: true });
   return WithIntegration as unknown as IntegrationEnvironmentClass<Base>;
 }
 

@@ -278,6 +278,26 @@ describe('IntegrationLifecycle scopes', () => {
     expect(seen).toEqual(['start a', 'finish a']);
   });
 
+  test('lets listeners update records before each look at leaks and excuse some', async () => {
+    const { lifecycle } = lifecycleWith();
+    const scope = lifecycle.start('test', 'auto-tracked');
+    lifecycle.handle.resources.trackResource('jobs', 'timer', 'timer:fired');
+    lifecycle.handle.resources.trackResource('jobs', 'timer', 'timer:unref');
+    let checks = 0;
+    lifecycle.addScopeListener({
+      beforeLeakCheck: (checked) => {
+        checks += 1;
+        if (checks === 2) {
+          checked.resources.releaseResource('timer:fired');
+        }
+      },
+      isIgnored: (record) => record.resource_id === 'timer:unref',
+    });
+
+    await expect(lifecycle.finish(scope)).resolves.toEqual([]);
+    expect(checks).toBe(2);
+  });
+
   test.each([
     ['before the file started', false, /before its test file started/],
     ['after teardown', true, /after its test file finished/],

@@ -197,6 +197,13 @@ describe('withIntegration', () => {
     expect(circus.unhandledErrors).toEqual([]);
   });
 
+  test('adds nothing to a class it already extended, nor to its subclasses', () => {
+    class Custom extends Environment {}
+
+    expect(withIntegration(Environment as unknown as EnvironmentConstructor)).toBe(Environment);
+    expect(withIntegration(Custom as unknown as EnvironmentConstructor)).toBe(Custom);
+  });
+
   test('is torn down safely twice', async () => {
     const { environment } = await environmentInFile();
     await environment.teardown();
