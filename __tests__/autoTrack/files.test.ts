@@ -63,9 +63,13 @@ describe('an fs.watchFile watcher', () => {
     await tracker.closeLeaked();
     await stopped;
     const again = scope.enter();
-    const changed = new Promise((resolve) => fs.watchFile(file, { interval: 20 }, resolve));
-    fs.writeFileSync(file, 'second, longer');
-    await changed;
+    let changes = 0;
+    fs.watchFile(file, { interval: 20 }, () => (changes += 1));
+    // The watcher's first stat may see a write made right away as the starting state.
+    await until(() => {
+      fs.writeFileSync(file, `content ${Date.now()} ${Math.random()}`);
+      return changes > 0;
+    });
     fs.unwatchFile(file);
     await until(() => again.verifyCleanup().length === 0);
   });

@@ -1,6 +1,9 @@
-import { describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import childProcess from 'node:child_process';
 import { once } from 'node:events';
+import fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MessageChannel as ImportedMessageChannel, Worker } from 'node:worker_threads';
 import { until, useAutoTrackScope } from './autoTrackScope';
 
@@ -8,12 +11,25 @@ const scope = useAutoTrackScope();
 
 const LONG_RUNNING = 'setTimeout(() => {}, 30000)';
 
+let directory: string;
+let exitingScript: string;
+
+beforeAll(() => {
+  directory = fs.mkdtempSync(join(tmpdir(), 'autotrack-processes-'));
+  exitingScript = join(directory, 'exits.js');
+  fs.writeFileSync(exitingScript, 'process.exit(0);\n');
+});
+
+afterAll(() => {
+  fs.rmSync(directory, { recursive: true, force: true });
+});
+
 describe('a child process', () => {
   test.each([
     ['spawn', () => childProcess.spawn(process.execPath, ['-e', '0'])],
     ['execFile', () => childProcess.execFile(process.execPath, ['-e', '0'])],
     ['exec', () => childProcess.exec(`"${process.execPath}" -e 0`)],
-    ['fork', () => childProcess.fork('-e', [], { execArgv: ['-e', '0'] })],
+    ['fork', () => childProcess.fork(exitingScript)],
   ])(
     'started with %s is recorded, and released once it exited and its stdio closed',
     async (_name, start) => {
