@@ -7,6 +7,20 @@ import type { ResourceTracker } from '../src/ResourceTracker';
 
 export type { IntegrationHandle, LeakFilter } from '../src/IntegrationHandle';
 
+declare global {
+  /**
+   * The current test's state, as the environment puts it on the global object. Typed for any
+   * program that includes this module, by an import or by
+   * `"types": ["jest-environment-integration/globals"]` in its tsconfig.
+   *
+   * @example
+   * test('closes its server', () => {
+   *   integration.resources.adopt('api', 'tcp-server', server);
+   * });
+   */
+  var integration: IntegrationHandle;
+}
+
 /**
  * The current test's state, typed, for test files that prefer an import to the
  * `integration` global (as `@jest/globals` is to `expect`). It is one stable object whose
