@@ -290,6 +290,7 @@ async function buildPackage(): Promise<string> {
     hashOf(BUILD_INPUTS.map((input) => join(repositoryRoot, input))),
   );
   await onceAcrossWorkers(directory, (target) => {
+    pruneStale(join(workRoot, 'builds'));
     const result = spawnSyncNode(
       [
         join(repositoryRoot, 'node_modules', 'typescript', 'bin', 'tsc'),
@@ -347,6 +348,27 @@ function linkPackages(from: string, to: string): void {
     const link = join(to, name);
     mkdirSync(dirname(link), { recursive: true });
     symlinkSync(relative(dirname(link), join(from, name)), link, 'dir');
+  }
+}
+
+/** Builds of older sources (and their projects) are left behind by every change: drop old ones. */
+function pruneStale(folder: string): void {
+  const dayAgo = Date.now() - 24 * 60 * 60_000;
+  const folders = [
+    folder,
+    ...readdirSync(workRoot).map((name) => join(workRoot, name, 'projects')),
+  ];
+  for (const parent of folders.filter((candidate) => existsSync(candidate))) {
+    for (const name of readdirSync(parent)) {
+      const path = join(parent, name);
+      try {
+        if (statSync(path).mtimeMs < dayAgo && !name.endsWith('.lock')) {
+          rmSync(path, { recursive: true, force: true });
+        }
+      } catch {
+        // Another worker removed it first.
+      }
+    }
   }
 }
 
