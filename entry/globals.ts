@@ -6,6 +6,8 @@ import type { IntegrationHandle, LeakFilter } from '../src/IntegrationHandle';
 import type { ResourceTracker } from '../src/ResourceTracker';
 
 export type { IntegrationHandle, LeakFilter } from '../src/IntegrationHandle';
+// Importing `integration` also brings in the matchers' typings (their `expect` augmentations).
+export type { IntegrationMatchers } from '../matchers/types';
 
 declare global {
   /**
