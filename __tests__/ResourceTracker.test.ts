@@ -1209,6 +1209,32 @@ describe('closeLeaked', () => {
     expect(resources.getResourceState('server')).toEqual(records[0]);
   });
 
+  test('closes only the records its filter accepts, and leaves the rest open', async () => {
+    const resources = new ResourceTracker();
+    const closed: string[] = [];
+    for (const id of ['reported', 'allowed']) {
+      resources.trackResource('api', 'tcp-server', id, undefined, { close: () => closed.push(id) });
+    }
+
+    const records = await resources.closeLeaked({
+      filter: (record) => record.resource_id === 'reported',
+    });
+
+    expect(closed).toEqual(['reported']);
+    expect(ids(records)).toEqual(['reported']);
+    expect(ids(resources.verifyCleanup())).toEqual(['allowed']);
+  });
+
+  test('explains a filter that is not a function', async () => {
+    const resources = new ResourceTracker();
+    const error = await rejectionOf(
+      () => loosely(resources, 'closeLeaked')({ filter: 42 }) as Promise<unknown>,
+    );
+    expect(error.message).toMatchInlineSnapshot(
+      `"resources.closeLeaked(options?): \`options.filter\` must be a function or undefined, but received number 42. Pass (record) => boolean, or nothing to close every leak."`,
+    );
+  });
+
   test('returns nothing when nothing leaked', async () => {
     const resources = new ResourceTracker();
     resources.trackResource('api', 'tcp-server', 'server', undefined, { close: () => undefined });
@@ -1350,6 +1376,7 @@ describe('closeLeaked', () => {
     ['an unknown key', { wait: 100 }],
     ['a negative timeout', { timeout: -1 }],
     ['an infinite timeout', { timeout: Number.POSITIVE_INFINITY }],
+    ['a filter that is not a function', { filter: 'cache' }],
   ])('refuses %s as options, before closing anything', async (_, options) => {
     const resources = new ResourceTracker();
     const close = jest.fn();

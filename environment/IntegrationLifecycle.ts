@@ -272,7 +272,7 @@ export class IntegrationLifecycle {
     const stacks = new Map(leaks.map((record) => [recordKey(record), this.#stackOf(record)]));
     const stackOf = (record: ResourceRecord): string | undefined => stacks.get(recordKey(record));
     const closed = this.options.closeLeaked
-      ? await closeLeaked(scope.resources)
+      ? await closeLeaked(scope.resources, new Set(leaks.map(recordKey)))
       : new Set<string>();
     const mode = this.options.leaks === 'warn' ? 'warn' : 'fail';
     const message = formatLeakReport({
@@ -347,9 +347,18 @@ function ignores(listener: ScopeListener, record: ResourceRecord): boolean {
   }
 }
 
-/** The ids of what `closeLeaked` closed; a closer that hangs is given up on after a while. */
-async function closeLeaked(resources: ResourceTracker): Promise<Set<string>> {
-  const closed = await resources.closeLeaked({ timeout: CLOSE_TIMEOUT_MS });
+/**
+ * The ids of what `closeLeaked` closed: only the reported leaks (by record key) when given,
+ * everything otherwise; a closer that hangs is given up on after a while.
+ */
+async function closeLeaked(
+  resources: ResourceTracker,
+  reported?: ReadonlySet<string>,
+): Promise<Set<string>> {
+  const closed = await resources.closeLeaked({
+    timeout: CLOSE_TIMEOUT_MS,
+    ...(reported === undefined ? {} : { filter: (record) => reported.has(recordKey(record)) }),
+  });
   return new Set(closed.map((record) => record.resource_id));
 }
 

@@ -63,6 +63,11 @@ export interface AdoptOptions {
 export interface CloseLeakedOptions {
   /** How long to wait for closers that return promises, in ms (default 5000). */
   timeout?: number;
+  /**
+   * Which active records to close (default: every one that has a closer). The environment
+   * closes only what it reported, never what a test allowed or the `ignore` option excuses.
+   */
+  filter?: (record: Readonly<ResourceRecord>) => boolean;
 }
 
 /** Filters of `getAllResources`: every given field must match. */
@@ -615,10 +620,11 @@ export class ResourceTracker {
    */
   async closeLeaked(options?: CloseLeakedOptions): Promise<Readonly<ResourceRecord>[]> {
     const timeout = readTimeout(options);
+    const filter = readCloseFilter(options);
     const leaked: ActiveResource[] = [];
     const outcomes: Array<Promise<CloseOutcome>> = [];
     for (const active of this.#activeById.values()) {
-      if (active.close !== undefined) {
+      if (active.close !== undefined && (filter === undefined || filter(active.snapshot()))) {
         leaked.push(active);
       }
     }
@@ -1226,7 +1232,7 @@ function readTimeout(options: unknown): number {
       options,
     );
   }
-  assertKnownKeys(options, ['timeout'], CLOSE_CALL, 'options', 'timeout');
+  assertKnownKeys(options, ['timeout', 'filter'], CLOSE_CALL, 'options', 'timeout and filter');
   const { timeout } = options;
   if (timeout === undefined) {
     return DEFAULT_CLOSE_TIMEOUT_MS;
@@ -1239,6 +1245,21 @@ function readTimeout(options: unknown): number {
     );
   }
   return timeout;
+}
+
+function readCloseFilter(
+  options: CloseLeakedOptions | undefined,
+): ((record: Readonly<ResourceRecord>) => boolean) | undefined {
+  // readTimeout has already refused anything but a plain object with known keys.
+  const filter = options?.filter;
+  if (filter === undefined || typeof filter === 'function') {
+    return filter;
+  }
+  throw invalidArgument(
+    `${CLOSE_CALL}: \`options.filter\` must be a function or undefined, but received ${describeValue(filter)}. Pass (record) => boolean, or nothing to close every leak.`,
+    'options.filter',
+    filter,
+  );
 }
 
 function assertKnownKeys(

@@ -102,6 +102,27 @@ describe('IntegrationLifecycle verdicts', () => {
     expect(errors[0]?.message).toContain(reportSays);
   });
 
+  test.each([
+    ['allowed by the test', { leaks: 'fail' as const }, 'allow'],
+    ['excused by the ignore option', { ignore: [{ module: 'metrics' }] }, 'ignore'],
+  ])('closes only the reported leaks, never one %s', async (_case, options, how) => {
+    const { lifecycle } = lifecycleWith(options);
+    const scope = lifecycle.start('test', 'leaky');
+    const reported = new FakeHandle();
+    const excused = new FakeHandle();
+    lifecycle.handle.resources.adopt('api', 'tcp-server', reported);
+    lifecycle.handle.resources.adopt('metrics', 'tcp-server', excused);
+    if (how === 'allow') {
+      lifecycle.handle.allowLeaks({ module: 'metrics' });
+    }
+
+    const errors = await lifecycle.finish(scope);
+
+    expect(errors).toHaveLength(1);
+    expect(reported.closed).toBe(1);
+    expect(excused.closed).toBe(0);
+  });
+
   test('lets a close that finishes shortly after the test settle before the verdict', async () => {
     const { lifecycle } = lifecycleWith();
     const scope = lifecycle.start('test', 'async close');
