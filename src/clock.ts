@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
 
+// Read once: the time origin is fixed for the life of the process, and reading it on every
+// call was a measurable share of a track+release pair.
+const timeOrigin = performance.timeOrigin;
 let lastTimestamp = 0;
 
 /**
@@ -8,7 +11,7 @@ let lastTimestamp = 0;
  * later call never returns less than an earlier one.
  */
 export function now(): number {
-  const timestamp = performance.timeOrigin + performance.now();
+  const timestamp = timeOrigin + performance.now();
   if (timestamp > lastTimestamp) {
     lastTimestamp = timestamp;
   }
