@@ -119,7 +119,11 @@ export class Chunker {
 
   async #chunkFile(file: string): Promise<FileChunks> {
     const cache = this.#cache;
-    const cached = await cache?.get(file);
+    const fingerprint = JSON.stringify({
+      parse: this.config.parseOptions(),
+      plugins: this.plugins.names().filter((name) => this.plugins.stateOf(name) === 'active'),
+    });
+    const cached = await cache?.get(file, fingerprint);
     if (cached) {
       return { file, chunks: cached, cached: true };
     }
@@ -131,9 +135,14 @@ export class Chunker {
     );
     const chunks = this.plugins.transform(parsed);
     if (cache && this.#cache === cache) {
-      await this.#errors.boundary('chunker.cache', 'chunker.app', () => cache.set(file, chunks), {
-        operation: 'store',
-      });
+      await this.#errors.boundary(
+        'chunker.cache',
+        'chunker.app',
+        () => cache.set(file, chunks, fingerprint),
+        {
+          operation: 'store',
+        },
+      );
     }
     return { file, chunks, cached: false };
   }

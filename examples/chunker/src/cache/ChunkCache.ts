@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { FSWatcher } from 'node:fs';
 import { watch } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Chunk } from '../parser/Chunk';
 import { CacheError } from './CacheError';
@@ -92,9 +92,10 @@ export class ChunkCache extends EventEmitter<ChunkCacheEvents> {
 
   /**
    * The chunks stored for `sourceFile`, from memory or disk, or `undefined` when there are
-   * none or the source changed since they were stored (the entry is then dropped).
+   * none, the source changed since they were stored, or they were made with another
+   * `fingerprint` (the entry is then dropped from memory; the next `set` replaces its file).
    */
-  async get(sourceFile: string): Promise<Chunk[] | undefined> {
+  async get(sourceFile: string, fingerprint = ''): Promise<Chunk[] | undefined> {
     this.#assertOpen('get');
     const key = keyOf(sourceFile);
     let held = this.#memory.get(key);
@@ -110,10 +111,10 @@ export class ChunkCache extends EventEmitter<ChunkCacheEvents> {
     if (
       !source ||
       source.size !== held.entry.source_size ||
-      source.mtimeMs !== held.entry.source_mtime_ms
+      source.mtimeMs !== held.entry.source_mtime_ms ||
+      fingerprint !== held.entry.fingerprint
     ) {
       this.#drop(key, held.entry.source_file, 'stale');
-      await rm(this.#entryPath(key), { force: true });
       return undefined;
     }
     return held.entry.chunks;
@@ -125,7 +126,7 @@ export class ChunkCache extends EventEmitter<ChunkCacheEvents> {
    *
    * @throws {CacheError} when the source cannot be read or the entry cannot be written.
    */
-  async set(sourceFile: string, chunks: Chunk[]): Promise<void> {
+  async set(sourceFile: string, chunks: Chunk[], fingerprint = ''): Promise<void> {
     this.#assertOpen('set');
     const key = keyOf(sourceFile);
     const dir = this.#dir;
@@ -135,6 +136,7 @@ export class ChunkCache extends EventEmitter<ChunkCacheEvents> {
         source_file: resolve(sourceFile),
         source_size: source.size,
         source_mtime_ms: source.mtimeMs,
+        fingerprint,
         chunks,
       };
       const json = JSON.stringify(entry);

@@ -43,6 +43,8 @@ interface Job {
 interface PoolWorker {
   id: number;
   worker: Worker;
+  /** Read at start: a worker that has exited reports -1. */
+  threadId: number;
   ready: boolean;
   job: Job | undefined;
   timer: NodeJS.Timeout | undefined;
@@ -177,9 +179,11 @@ export class ParserPool extends EventEmitter<ParserPoolEvents> {
   #spawn(): void {
     const { file, execArgv, env } = workerScript();
     const start: WorkerStart = { parserModule: this.#parserModule };
+    const worker = new Worker(file, { workerData: start, execArgv, env });
     const entry: PoolWorker = {
       id: this.#nextWorkerId++,
-      worker: new Worker(file, { workerData: start, execArgv, env }),
+      worker,
+      threadId: worker.threadId,
       ready: false,
       job: undefined,
       timer: undefined,
@@ -244,7 +248,7 @@ export class ParserPool extends EventEmitter<ParserPoolEvents> {
     this.#workers.delete(entry);
     const { job } = entry;
     entry.job = undefined;
-    const threadId = entry.worker.threadId;
+    const { threadId } = entry;
     const reason =
       how.exitCode === undefined ? describeThrown(how.cause) : `exited with code ${how.exitCode}`;
     const details = {

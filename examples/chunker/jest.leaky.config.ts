@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import type { Config } from 'jest';
+import base from './jest.config';
+
+/*
+ * The deliberately leaky example, kept out of the default run: `npx jest -c
+ * examples/chunker/jest.leaky.config.ts` fails, and shows what a leak verdict looks like.
+ */
+const config: Config = {
+  ...base,
+  displayName: 'chunker (leaky on purpose)',
+  testMatch: ['<rootDir>/leaky/**/*.test.ts'],
+  globalSetup: undefined,
+  reporters: [
+    'default',
+    [
+      'jest-environment-integration/reporter',
+      { outputDir: join(__dirname, 'integration-report', 'leaky') },
+    ],
+  ],
+};
+
+export default config;
