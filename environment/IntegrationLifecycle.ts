@@ -45,6 +45,15 @@ export interface ScopeListener {
   beforeLeakCheck?(scope: IntegrationScope): void;
   /** Whether a still-active record must not be reported, such as an unref'd handle. */
   isIgnored?(record: ResourceRecord): boolean;
+  /**
+   * Called with what a scope's verdict found leaked, before anything is closed, when there
+   * are leaks (never under `leaks: 'off'`); `stackOf` gives each one's creation stack.
+   */
+  leaksFound?(
+    scope: IntegrationScope,
+    leaks: readonly ResourceRecord[],
+    stackOf: (record: ResourceRecord) => string | undefined,
+  ): void;
   scopeFinished?(scope: IntegrationScope): void;
 }
 
@@ -271,6 +280,13 @@ export class IntegrationLifecycle {
     // Read before closing: a closed record's creation stack is forgotten with it.
     const stacks = new Map(leaks.map((record) => [recordKey(record), this.#stackOf(record)]));
     const stackOf = (record: ResourceRecord): string | undefined => stacks.get(recordKey(record));
+    for (const listener of this.#listeners) {
+      try {
+        listener.leaksFound?.(scope, leaks, stackOf);
+      } catch {
+        // A listener is an add-on: it must never break the verdict of a test.
+      }
+    }
     const closed = this.options.closeLeaked
       ? await closeLeaked(scope.resources, new Set(leaks.map(recordKey)))
       : new Set<string>();
