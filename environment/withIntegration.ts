@@ -16,6 +16,7 @@ import { fullNameOf } from './circusEvents';
 import { IntegrationLifecycle } from './IntegrationLifecycle';
 import type { IntegrationScope } from './IntegrationScope';
 import { readDocblockOptions, resolveOptions } from './options';
+import { RecordsWriter } from './RecordsWriter';
 
 /** Any Jest environment class, such as `jest-environment-node`'s or `jest-environment-jsdom`'s. */
 export type EnvironmentConstructor = new (
@@ -89,6 +90,8 @@ export function withIntegration<Base extends EnvironmentConstructor>(
     readonly #scopesByEntry = new WeakMap<object, IntegrationScope>();
     readonly #testPath: string;
     readonly #baseHandler: CircusEventHandler | undefined;
+    /** Hands the file's records to the reporter; `undefined` when no reporter listens. */
+    readonly #recordsWriter: RecordsWriter | undefined;
     #started = false;
 
     constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
@@ -127,6 +130,11 @@ export function withIntegration<Base extends EnvironmentConstructor>(
           }
         },
       });
+      this.#recordsWriter = RecordsWriter.attach(this.integrationLifecycle, {
+        testPath,
+        projectId: String((projectConfig as { id?: unknown }).id ?? ''),
+        rootDir,
+      });
       this.#publishHandle();
     }
 
@@ -143,6 +151,7 @@ export function withIntegration<Base extends EnvironmentConstructor>(
 
     override async teardown(): Promise<void> {
       try {
+        this.#recordsWriter?.write();
         this.integrationLifecycle.dispose();
       } finally {
         await super.teardown();
