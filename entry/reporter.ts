@@ -1,29 +1,44 @@
 /**
- * `jest-environment-integration/reporter`: the Jest reporter.
+ * `jest-environment-integration/reporter`: the Jest reporter (the default export), and what
+ * it is built from, for tools that read or merge its reports.
  *
- * For now it is a documented no-op: Jest can load it (so a configuration written today keeps
- * working), and it writes nothing and never fails a run. The JSON and HTML reports, and the
- * merging of `jest --shard` reports, come with the reporter issue and will be announced in
- * the CHANGELOG.
+ * With the reporter configured, the integration environment hands every test file's records
+ * to it; when the run ends it writes `integration-report.json` and `integration-report.html`
+ * to `outputDir` (default `<rootDir>/integration-report`) and prints the leaks by module.
+ * Without it, the environment records nothing extra.
  *
  * @example
  * // jest.config.js
  * module.exports = {
  *   testEnvironment: 'integration',
- *   reporters: ['default', 'jest-environment-integration/reporter'],
+ *   reporters: ['default', ['jest-environment-integration/reporter', { outputDir: 'integration-report' }]],
  * };
  */
-export class IntegrationReporter {
-  /**
-   * Jest calls `new Reporter(globalConfig, reporterOptions, reporterContext)`; none of them
-   * is read yet.
-   */
-  constructor(_globalConfig?: unknown, _reporterOptions?: unknown, _reporterContext?: unknown) {}
-
-  /** Jest asks every reporter for an error that should fail the run: this one has none. */
-  getLastError(): undefined {
-    return undefined;
-  }
-}
+import { IntegrationReporter } from '../reporter/IntegrationReporter';
 
 export default IntegrationReporter;
+export { IntegrationReporter };
+export type { ReporterGlobalConfig, ReporterTest } from '../reporter/IntegrationReporter';
+export type { IntegrationReporterOptions } from '../reporter/reporterOptions';
+export { mergeReports } from '../reporter/mergeReports';
+export type { NamedReport } from '../reporter/mergeReports';
+export { renderHtmlReport } from '../reporter/renderHtmlReport';
+export { summarizeReport, leakedRecordsOf } from '../reporter/summarizeReport';
+export { REPORT_FORMAT, REPORT_VERSION } from '../reporter/IntegrationReport';
+export type {
+  ConfigChangeEventJSON,
+  ConfigPathChanges,
+  ErrorContextJSON,
+  IntegrationReport,
+  LeakMode,
+  ModuleErrors,
+  ModuleLeaks,
+  ReportConflict,
+  ReportFile,
+  ReportRun,
+  ReportScope,
+  ReportSource,
+  ReportSummary,
+  ResourceRecordJSON,
+  ScopeReference,
+} from '../reporter/IntegrationReport';

@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LeakMode } from './IntegrationReport';
+import { writeFileAtomically } from './writeFileAtomically';
 
 /**
  * How test files' records travel from Jest's worker processes to the reporter in Jest's main
@@ -113,16 +114,11 @@ export function writeRecordsFile(
   projectId: string,
   records: Omit<RecordsFile, 'version' | 'run_id'>,
 ): void {
-  const file = join(address.directory, recordsFileName(projectId, records.test_path));
-  const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
   const content: RecordsFile = { version: CHANNEL_VERSION, run_id: address.run_id, ...records };
-  try {
-    writeFileSync(temporary, JSON.stringify(content));
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomically(
+    join(address.directory, recordsFileName(projectId, records.test_path)),
+    JSON.stringify(content),
+  );
 }
 
 /** The reporter's end of a run's channel. */
