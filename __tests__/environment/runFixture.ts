@@ -61,6 +61,8 @@ export interface FixtureRun {
   test(name: string): FixtureTestResult;
   /** The file at this path (relative to the project); throws if absent. */
   file(path: string): FixtureFileResult;
+  /** Where the project ran; it is removed after the run unless `keepProject` was set. */
+  project: string;
 }
 
 /** Options for {@link runFixture}. */
@@ -72,6 +74,10 @@ export interface RunFixtureOptions {
   timeoutMs?: number;
   /** Kill the run as soon as Jest says it did not exit after its tests finished. */
   killWhenHanging?: boolean;
+  /** The folder holding the fixture (default `__tests__/fixtures/environment`). */
+  fixturesRoot?: string;
+  /** Leave the project in place, for the caller to read what the run wrote and remove it. */
+  keepProject?: boolean;
 }
 
 const repositoryRoot = resolve(__dirname, '..', '..');
@@ -82,6 +88,7 @@ const BUILD_INPUTS = [
   'src',
   'environment',
   'matchers',
+  'reporter',
   'entry',
   'tsconfig.json',
   'tsconfig.build.json',
@@ -139,7 +146,7 @@ export async function runFixture(
   runCount += 1;
   const project = join(projectsRoot, `${fixture}-${process.pid}-${runCount}`);
   rmSync(project, { recursive: true, force: true });
-  cpSync(join(fixturesRoot, fixture), project, { recursive: true });
+  cpSync(join(options.fixturesRoot ?? fixturesRoot, fixture), project, { recursive: true });
   const outputFile = join(project, '.results.json');
   const caseFile = join(project, '.test-cases.jsonl');
   const args = [
@@ -164,7 +171,7 @@ export async function runFixture(
         .filter((line) => line !== '')
         .map((line) => normaliseTest(JSON.parse(line) as RawTestResult, project))
     : [];
-  if (!hung) {
+  if (!hung && options.keepProject !== true) {
     rmSync(project, { recursive: true, force: true });
   }
   const run: FixtureRun = {
@@ -174,6 +181,7 @@ export async function runFixture(
     stderr: normalise(stderr, project),
     files,
     testCaseResults,
+    project,
     test(name) {
       const found = files.flatMap((file) => file.tests).filter((test) => test.name === name);
       if (found.length !== 1) {
