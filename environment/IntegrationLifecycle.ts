@@ -54,6 +54,13 @@ export interface ScopeListener {
     leaks: readonly ResourceRecord[],
     stackOf: (record: ResourceRecord) => string | undefined,
   ): void;
+  /**
+   * Errors to report against a scope as it finishes, after its verdict and under every
+   * `leaks` mode, such as a worker that broke the reporting protocol.
+   */
+  verdictErrors?(scope: IntegrationScope): Error[];
+  /** Called with every record tracked in any scope, auto-tracked handles included. */
+  resourceTracked?(record: Readonly<ResourceRecord>): void;
   scopeFinished?(scope: IntegrationScope): void;
 }
 
@@ -91,6 +98,13 @@ export class IntegrationLifecycle {
         // The stack runs through the tracker to the user's call.
         this.#creationErrors.set(recordKey(record), new Error('created here'));
       }
+      for (const listener of this.#listeners) {
+        try {
+          listener.resourceTracked?.(record);
+        } catch {
+          // A listener is an add-on: it must never break tracking.
+        }
+      }
     },
     onRelease: (record: Readonly<ResourceRecord>): void => {
       this.#creationErrors.delete(recordKey(record));
@@ -120,6 +134,11 @@ export class IntegrationLifecycle {
       );
     }
     return scope;
+  }
+
+  /** Reports a warning where `leaks: 'warn'` reports go (the test file's console). */
+  warn(message: string): void {
+    this.#settings.warn(message);
   }
 
   /** The innermost running scope, or `undefined` before the file starts and after it ends. */
@@ -198,6 +217,13 @@ export class IntegrationLifecycle {
         await closeLeaked(scope.resources).catch(() => undefined);
       }
     } finally {
+      for (const listener of this.#listeners) {
+        try {
+          errors.push(...(listener.verdictErrors?.(scope) ?? []));
+        } catch {
+          // A listener is an add-on: it must never break the verdict of a test.
+        }
+      }
       try {
         scope.config.restore();
       } catch (error) {
