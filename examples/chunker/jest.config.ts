@@ -50,7 +50,8 @@ const config: Config = {
   globalSetup: '<rootDir>/__tests__/support/buildCli.ts',
   reporters: [
     'default',
-    ['jest-environment-integration/reporter', { outputDir: join(__dirname, 'integration-report') }],
+    // integration-report.json and .html, in examples/chunker/integration-report/
+    ['jest-environment-integration/reporter', { outputDir: 'integration-report' }],
   ],
   // Worker threads and child processes start in well under a second; a loaded CI machine
   // may need more.

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Config } from 'jest';
 import base from './jest.config';
 
@@ -13,10 +12,7 @@ const config: Config = {
   globalSetup: undefined,
   reporters: [
     'default',
-    [
-      'jest-environment-integration/reporter',
-      { outputDir: join(__dirname, 'integration-report', 'leaky') },
-    ],
+    ['jest-environment-integration/reporter', { outputDir: 'integration-report/leaky' }],
   ],
 };
 
