@@ -3,7 +3,8 @@ import type { ResourceRecord } from '../src/records';
 import { toJSONSafe } from '../src/toJSONSafe';
 import { findChannel, writeRecordsFile } from '../reporter/RecordsChannel';
 import type { RecordsChannelAddress, ScopeRecords } from '../reporter/RecordsChannel';
-import { creationSite, creationStackOf } from './creationSite';
+import { parseStack } from '../src/parseStack';
+import { creationSite, creationStackOf, isUserFrame } from './creationSite';
 import type { IntegrationLifecycle, ScopeListener } from './IntegrationLifecycle';
 import type { IntegrationScope } from './IntegrationScope';
 
@@ -172,7 +173,7 @@ export class RecordsWriter implements ScopeListener {
       }
       const stack = stackOf(record);
       if (stack !== undefined && creationStackOf(record) === undefined) {
-        metadata['creation_stack'] = shortened(stack);
+        metadata['creation_stack'] = fromUserCode(stack);
       }
     } catch {
       // Where it was created is a nicety; the record itself is what the report needs.
@@ -188,7 +189,14 @@ function jsonRecord(record: unknown): Record<string, unknown> {
     : { value: json };
 }
 
-function shortened(stack: string): string {
+/**
+ * The stack from the user's call on: the environment captured it inside its own tracker
+ * observer, whose frames say nothing about where the resource came from.
+ */
+function fromUserCode(stack: string): string {
   const lines = stack.split('\n');
-  return lines.length <= MAX_STACK_LINES ? stack : lines.slice(0, MAX_STACK_LINES).join('\n');
+  const frames = lines.filter((line) => /^\s+at /.test(line));
+  const first = frames.findIndex((line) => parseStack(line).some(isUserFrame));
+  const kept = first === -1 ? frames : frames.slice(first);
+  return ['created here', ...kept.slice(0, MAX_STACK_LINES)].join('\n');
 }

@@ -21,9 +21,11 @@ const CHANNEL_VERSION = 1;
  * The open channel of one run, as the variable carries it.
  *
  * @example
- * const channel = openChannel();           // in the reporter's onRunStart
- * const records = channel.take(projectId, testPath); // in onTestFileResult
- * channel.close();                          // in onRunComplete
+ * const channel = openChannel();                    // the reporter, in onRunStart
+ * const address = findChannel();                    // the environment, in a worker
+ * writeRecordsFile(address, projectId, records);    // ... at teardown
+ * const records = channel.read(projectId, testPath); // the reporter, in onTestFileResult
+ * channel.close();                                  // ... in onRunComplete
  */
 export interface RecordsChannelAddress {
   version: number;
@@ -121,12 +123,14 @@ export function writeRecordsFile(
   );
 }
 
-/** The reporter's end of a run's channel. */
+/** The reporter's end of a run's channel; {@link openChannel} makes it. */
 export class RecordsChannel {
   readonly address: RecordsChannelAddress;
   readonly #env: NodeJS.ProcessEnv;
   readonly #owned: boolean;
   readonly #previous: string | undefined;
+  /** A run that ends without `onRunComplete` (interrupted, crashed) still removes its folder. */
+  readonly #closeOnExit = (): void => this.close();
   #closed = false;
 
   constructor(
@@ -139,6 +143,9 @@ export class RecordsChannel {
     this.#env = env;
     this.#owned = owned;
     this.#previous = previous;
+    if (owned) {
+      process.once('exit', this.#closeOnExit);
+    }
   }
 
   /**
@@ -167,6 +174,7 @@ export class RecordsChannel {
       return;
     }
     this.#closed = true;
+    process.removeListener('exit', this.#closeOnExit);
     rmSync(this.address.directory, { recursive: true, force: true });
     if (this.#env[CHANNEL_VARIABLE] === JSON.stringify(this.address)) {
       if (this.#previous === undefined) {

@@ -10,7 +10,8 @@ export interface JestFileResult {
   testFilePath: string;
   numFailingTests: number;
   failureMessage?: string | null;
-  testExecError?: { message?: unknown } | null;
+  /** Errors outside any test (circus puts them in `stack`, with an empty `message`). */
+  testExecError?: { message?: unknown; stack?: unknown } | null;
   perfStats?: { runtime?: number; start?: number; end?: number };
   testResults: JestTestCaseResult[];
 }
@@ -83,7 +84,7 @@ export function buildReportFile(input: {
       }),
     );
   }
-  const execError = result.testExecError?.message;
+  const execError = execErrorText(result.testExecError);
   const failed =
     result.numFailingTests > 0 ||
     (result.testExecError !== undefined && result.testExecError !== null) ||
@@ -94,7 +95,7 @@ export function buildReportFile(input: {
     project: input.project,
     status: failed ? 'failed' : 'passed',
     records: records === undefined ? 'missing' : records.complete ? 'complete' : 'partial',
-    failure_message: typeof execError === 'string' ? stripColours(execError) : null,
+    failure_message: execError,
     duration_ms: typeof start === 'number' && typeof end === 'number' ? end - start : null,
     scopes,
   };
@@ -121,6 +122,20 @@ function reportScope(
     errors: (recorded?.errors ?? []) as unknown as ReportScope['errors'],
     config_changes: (recorded?.config_changes ?? []) as unknown as ReportScope['config_changes'],
   };
+}
+
+/** Long enough for a leak report of a dozen resources; a report is not a log. */
+const MAX_FAILURE_MESSAGE = 8000;
+
+function execErrorText(error: JestFileResult['testExecError']): string | null {
+  const text = [error?.message, error?.stack].find(
+    (candidate): candidate is string => typeof candidate === 'string' && candidate.trim() !== '',
+  );
+  if (text === undefined) {
+    return null;
+  }
+  const plain = stripColours(text).trim();
+  return plain.length > MAX_FAILURE_MESSAGE ? `${plain.slice(0, MAX_FAILURE_MESSAGE)}…` : plain;
 }
 
 function stripColours(text: string): string {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { describeValue } from '../src/describeValue';
 import { isErrorLike } from '../src/isErrorLike';
 import { formatRunSummary } from './formatRunSummary';
@@ -76,11 +76,13 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   const written: string[] = [];
   if (command.out !== undefined) {
     const out = resolve(io.cwd, command.out);
+    mkdirSync(dirname(out), { recursive: true });
     writeFileAtomically(out, `${JSON.stringify(merged, null, 2)}\n`);
     written.push(relative(io.cwd, out) || out);
   }
   if (command.html !== undefined) {
     const html = resolve(io.cwd, command.html);
+    mkdirSync(dirname(html), { recursive: true });
     writeFileAtomically(html, renderHtmlReport(merged));
     written.push(relative(io.cwd, html) || html);
   }

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 
 /**
  * Replaces `file` whole: writes it beside itself under a name unique to this call, then
  * renames it into place, so that a reader sees the old file or the new one, never half of
- * one, even with several processes writing.
+ * one, even with several processes writing. The folder must exist: a records file written
+ * after its run ended must fail, not bring the run's removed folder back.
  *
  * @example
  * writeFileAtomically('/repo/integration-report/integration-report.json', json);
  */
 export function writeFileAtomically(file: string, content: string): void {
-  mkdirSync(dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
   try {
     writeFileSync(temporary, content);

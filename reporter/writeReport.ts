@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IntegrationReport } from './IntegrationReport';
 import { renderHtmlReport } from './renderHtmlReport';
@@ -23,6 +24,7 @@ export function writeReport(
   outputDir: string,
   options: { html: boolean },
 ): string[] {
+  mkdirSync(outputDir, { recursive: true });
   const json = join(outputDir, REPORT_FILE_NAMES.json);
   writeFileAtomically(json, `${JSON.stringify(report, null, 2)}\n`);
   if (!options.html) {

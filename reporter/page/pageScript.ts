@@ -366,7 +366,7 @@ export const PAGE_SCRIPT = String.raw`
       lines.push(h('div', { text: 'opened at +' + ms(created) + ', never released' }));
     }
     if (leaked) {
-      lines.push(h('div', { className: 'leak', text: metadataOf(record).closed_by === 'environment' ? 'LEAKED: closed by the environment after the test' : 'LEAKED' }));
+      lines.push(h('div', { className: 'leak', text: record.state === 'released' ? 'LEAKED: still open when the test ended; closed by the environment' : 'LEAKED: still open when the test ended' }));
     }
     var site = creationSite(record);
     lines.push(h('div', { className: 'site', text: site ? 'created at ' + site : 'creation site not recorded' }));
@@ -447,22 +447,31 @@ export const PAGE_SCRIPT = String.raw`
     var columns = [];
     modules.forEach(function (module) { (columns[rank[module]] = columns[rank[module]] || []).push(module); });
     columns = columns.filter(Boolean);
-    var width = 190, gapX = 110, height = 46, gapY = 34;
+    var width = 190, gapX = 120, height = 46, gapY = 30;
     var positions = {};
     var tallest = Math.max.apply(null, columns.map(function (column) { return column.length; }));
     columns.forEach(function (column, x) {
+      // Each module sits near the modules that send it errors, so that arrows cross less.
+      var order = {};
+      column.forEach(function (module) {
+        var senders = edges.filter(function (edge) { return edge.target_module === module && positions[edge.source_module]; });
+        order[module] = senders.length === 0 ? Infinity
+          : senders.reduce(function (total, edge) { return total + positions[edge.source_module].y; }, 0) / senders.length;
+      });
+      column.sort(function (a, b) { return order[a] - order[b] || (a < b ? -1 : a > b ? 1 : 0); });
       var offset = (tallest - column.length) * (height + gapY) / 2;
-      column.sort().forEach(function (module, y) {
-        positions[module] = { x: 30 + x * (width + gapX), y: 30 + offset + y * (height + gapY), width: width, height: height };
+      column.forEach(function (module, y) {
+        positions[module] = { x: 30 + x * (width + gapX), y: 30 + offset + y * (height + gapY), width: width, height: height, rank: x };
       });
     });
-    return { positions: positions, width: 60 + columns.length * width + (columns.length - 1) * gapX, height: 60 + tallest * height + (tallest - 1) * gapY };
+    var bottom = 30 + tallest * height + (tallest - 1) * gapY;
+    return { positions: positions, width: 60 + columns.length * width + (columns.length - 1) * gapX, height: bottom + 30, bottom: bottom };
   }
   function renderGraph(edges) {
     var layout = graphLayout(edges);
     var most = Math.max.apply(null, edges.map(function (edge) { return edge.count; }));
-    var root = svg('svg', { width: layout.width, height: layout.height + 20, viewBox: '0 0 ' + layout.width + ' ' + (layout.height + 20), role: 'img', 'aria-label': 'Modules that errors crossed, source to target' },
-      svg('defs', null, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' },
+    var root = svg('svg', { width: layout.width, height: layout.height + 50, viewBox: '0 0 ' + layout.width + ' ' + (layout.height + 50), role: 'img', 'aria-label': 'Modules that errors crossed, source to target' },
+      svg('defs', null, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '9', markerHeight: '9', markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' },
         svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: 'var(--leak)' }))));
     var nodeElements = {};
     var edgeElements = [];
@@ -473,11 +482,18 @@ export const PAGE_SCRIPT = String.raw`
         var x = from.x + from.width - 30, y = from.y;
         path = 'M ' + x + ' ' + y + ' C ' + (x + 10) + ' ' + (y - 45) + ', ' + (x + 55) + ' ' + (y - 25) + ', ' + (from.x + from.width) + ' ' + (y + 12);
         labelX = x + 34; labelY = y - 30;
-      } else if (to.x > from.x) {
+      } else if (to.rank === from.rank + 1) {
         var x1 = from.x + from.width, y1 = from.y + from.height / 2, x2 = to.x - 2, y2 = to.y + to.height / 2;
         var bend = (x2 - x1) / 2;
         path = 'M ' + x1 + ' ' + y1 + ' C ' + (x1 + bend) + ' ' + y1 + ', ' + (x2 - bend) + ' ' + y2 + ', ' + x2 + ' ' + y2;
         labelX = (x1 + x2) / 2; labelY = (y1 + y2) / 2;
+      } else if (to.rank > from.rank) {
+        // Across several columns: under the modules in between, not through them.
+        var ax = from.x + from.width, ay = from.y + from.height / 2, bx = to.x - 2, by = to.y + to.height / 2;
+        var below = layout.bottom + 12, middle = (ax + bx) / 2;
+        path = 'M ' + ax + ' ' + ay + ' C ' + (ax + 60) + ' ' + ay + ', ' + (middle - 120) + ' ' + below + ', ' + middle + ' ' + below +
+          ' S ' + (bx - 60) + ' ' + by + ', ' + bx + ' ' + by;
+        labelX = middle; labelY = below;
       } else {
         // Back or sideways edges arc below the nodes, so they never hide forward ones.
         var sx = from.x + from.width / 2, sy = from.y + from.height, tx = to.x + to.width / 2, ty = to.y + to.height + 2;
