@@ -13,7 +13,7 @@ import { brandOf } from '../../src/brand';
 import { IntegrationError } from '../../src/IntegrationError';
 
 let rootDir: string;
-let stderr: ReturnType<typeof jest.spyOn>;
+let stderr: jest.SpiedFunction<typeof process.stderr.write>;
 
 beforeEach(() => {
   rootDir = mkdtempSync(join(tmpdir(), 'reporter-unit-'));
