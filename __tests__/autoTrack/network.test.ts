@@ -201,3 +201,15 @@ test("an unref'd server is ignored at the verdict by default", async () => {
   expect(scope.autoTracking.isIgnored(record!)).toBe(true);
   server.close();
 });
+
+test('a server still looking up its host is not taken for closed by a sweep', async () => {
+  const tracker = scope.enter();
+  const server = net.createServer().listen(0, 'localhost');
+  scope.autoTracking.sweep();
+  expect(tracker.verifyCleanup()).toHaveLength(1);
+  await once(server, 'listening');
+  scope.autoTracking.sweep();
+  expect(tracker.verifyCleanup()).toHaveLength(1);
+  server.close();
+  await scope.expectAllReleased();
+});

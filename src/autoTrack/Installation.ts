@@ -65,7 +65,7 @@ export class Installation {
   sweep(): void {
     for (const tracked of [...this.open.values()]) {
       const handle = tracked.deref();
-      if (handle !== undefined && isHandleClosed(tracked.kind, handle)) {
+      if (handle !== undefined && !tracked.opening && isHandleClosed(tracked.kind, handle)) {
         tracked.release();
       }
     }

@@ -18,6 +18,11 @@ export class TrackedHandle {
   readonly #handle: WeakRef<object>;
   readonly #close: (handle: object) => unknown;
   #open = true;
+  /**
+   * Still being opened (a server waiting for its address lookup before it listens): a
+   * sweep must not take the missing inner handle for a closed one.
+   */
+  opening = false;
 
   constructor(
     readonly id: string,

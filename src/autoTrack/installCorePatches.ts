@@ -1,5 +1,7 @@
 import childProcess from 'node:child_process';
 import dgram from 'node:dgram';
+import { errorMonitor } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -254,8 +256,21 @@ export function installCorePatches(): void {
       'listen',
       wrapOpeningMethod(serverKindOf, (pending, server) => {
         const tracked = pending.complete(server, { close: closeServer, releaseOn: ['close'] });
-        if (tracked !== undefined) {
-          trackAcceptedConnections(server as net.Server);
+        if (tracked === undefined) {
+          return;
+        }
+        trackAcceptedConnections(server as net.Server);
+        const listening = server as net.Server & { _handle?: unknown };
+        if (listening._handle === null || listening._handle === undefined) {
+          // `listen(port, host)` looks the host up first (even an IP): until it listens or
+          // fails, having no inner handle does not mean closed. `errorMonitor` sees the
+          // failure without handling it, so an unhandled 'error' still throws as before.
+          tracked.opening = true;
+          const opened = (): void => {
+            tracked.opening = false;
+          };
+          listening.once('listening', opened);
+          (listening as EventEmitter).once(errorMonitor, opened);
         }
       }),
     ),
