@@ -1,23 +1,33 @@
 /**
- * `jest-environment-integration/worker`: what code running in a worker thread or a child
- * process started by a test can use today.
+ * `jest-environment-integration/worker`: the API for code running in a worker thread or a
+ * child process that a test started. It loads none of Jest, so the worker's own code can
+ * import it, in tests and in production alike.
  *
- * This entry loads none of Jest, so it is safe to import from the worker's own code. The
- * channel that reports a worker's resources and errors back to the test that started it comes
- * with the worker issue; until then a worker builds standard records itself and sends them to
- * its parent as JSON (every record and serialised error is JSON-safe).
+ * `connectWorker()` returns `resources`, `errors` and `config` (the standalone classes)
+ * whose records land in the records of the test that started the worker, marked with the
+ * `thread_id` or `pid` they came from. Outside a test environment the same call works on
+ * its own and keeps the records in the worker (`connected` is `false`).
  *
  * @example
- * // worker.js
- * const { parentPort } = require('node:worker_threads');
- * const { serializeError } = require('jest-environment-integration/worker');
+ * // worker.js, started by a test with new Worker('./worker.js') or fork('./worker.js')
+ * const { connectWorker } = require('jest-environment-integration/worker');
  *
+ * const { resources, errors, flush } = connectWorker();
+ * resources.trackResource('jobs.worker', 'db-connection', 'db:jobs');
  * try {
- *   parse(input);
+ *   runJob();
  * } catch (error) {
- *   parentPort.postMessage({ kind: 'error', error: serializeError(error) });
+ *   errors.captureCrossModuleError('jobs.runner', 'jobs.worker', error, { operation: 'run' });
  * }
+ * resources.releaseResource('db:jobs');
+ * await flush();
  */
+export { connectWorker } from '../src/worker/connectWorker';
+export type { WorkerIntegration } from '../src/worker/connectWorker';
+export { WorkerExitError } from '../src/worker/WorkerExitError';
+export { ResourceTracker } from '../src/ResourceTracker';
+export { ConfigChangeObserver } from '../src/ConfigChangeObserver';
+export { ErrorPropagation } from '../src/ErrorPropagation';
 export { IntegrationError } from '../src/IntegrationError';
 export type { IntegrationErrorCode } from '../src/IntegrationError';
 export { serializeError, toJSONSafe } from '../src/toJSONSafe';

@@ -1,0 +1,1158 @@
+import type { ChildProcess } from 'node:child_process';
+import { errorMonitor } from 'node:events';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { CAPTURE_BELOW } from '../src/ErrorPropagation';
+import { errorMessageOf } from '../src/errorMessageOf';
+import { IntegrationError } from '../src/IntegrationError';
+import { createModuleNamer } from '../src/moduleNameForFile';
+import type { ModuleNamer } from '../src/moduleNameForFile';
+import type { ResourceRecord } from '../src/records';
+import type { ResourceTracker } from '../src/ResourceTracker';
+import { unwrapObserved } from '../src/unwrapObserved';
+import { decodeThrown } from '../src/worker/decodeThrown';
+import { WorkerExitError } from '../src/worker/WorkerExitError';
+import {
+  HUB_ENV_KEY,
+  LineSplitter,
+  MAX_CONTROL_LINE_BYTES,
+  MAX_RECORDS_PER_WORKER,
+  SCOPE_ENV_KEY,
+  parseSpoolFileName,
+  readWorkerControl,
+  socketPathFor,
+} from '../src/worker/workerProtocol';
+import type { HubControl, SpoolRecord } from '../src/worker/workerProtocol';
+import { findAutoTrackedHandle } from './findAutoTrackedHandle';
+import type { IntegrationLifecycle, ScopeListener } from './IntegrationLifecycle';
+import type { IntegrationScope } from './IntegrationScope';
+import { WorkerPeer } from './WorkerPeer';
+
+/** Counted records all workers of one test file may send together. */
+export const MAX_RECORDS_PER_FILE = 400_000;
+/** Malformed lines after which a worker is not read any more. */
+export const MAX_MALFORMED_PER_WORKER = 20;
+/** Bytes read per worker in one turn of the event loop, so that a flood cannot stall it. */
+const TURN_BUDGET_BYTES = 1024 * 1024;
+/** The longest Unix socket path every platform accepts. */
+const MAX_SOCKET_PATH_BYTES = 100;
+
+/** What the hub needs from the environment. */
+export interface WorkerHubOptions {
+  lifecycle: IntegrationLifecycle;
+  rootDir: string;
+  /** The test file, as absolute path: its module is the target of crashes nobody else started. */
+  testPath: string;
+  /** The test realm's `process`: its `env` gets the address too. */
+  realmProcess: { env: NodeJS.ProcessEnv } | undefined;
+}
+
+/** A worker thread or child process that auto-tracking saw a scope create. */
+interface WatchedHandle {
+  readonly kind: 'worker' | 'child-process';
+  /** Thread id or pid. */
+  readonly id: number;
+  readonly scope: IntegrationScope;
+  /** The module that created it: the target of its crash. */
+  readonly starter: string;
+  readonly script: string | undefined;
+  error: { value: unknown } | undefined;
+  /** `terminate()` or `kill()` was called on it: its end is not a crash. */
+  endedByParent: boolean;
+}
+
+/** Something wrong with what a worker sent, reported with the verdict of `scope`. */
+interface Problem {
+  readonly peer: WorkerPeer;
+  readonly scope: IntegrationScope | undefined;
+  readonly kind: 'malformed' | 'stopped';
+  count: number;
+  /** What was wrong (the first malformed record, or why the worker was cut off). */
+  readonly detail: string;
+}
+
+/** What to do about a worker that was cut off, by why. */
+const ADVICE = {
+  flood:
+    'Track fewer resources per worker (or release and reuse ids), or spread the work over more workers or tests.',
+  protocol:
+    'Record from workers only through connectWorker() from jest-environment-integration/worker, and leave its channel alone.',
+} as const;
+
+function notOnStack(): void {
+  // Handed to CAPTURE_BELOW, which leaves out every frame from here up: as this function
+  // is never running, a context captured here has an empty `call_stack` (the environment's
+  // own frames would say nothing about the worker).
+}
+
+/**
+ * The environment's end of the channel to worker threads and child processes (see
+ * `src/worker/workerProtocol.ts`): one per test file. It hands its address down through
+ * `process.env`, reads each worker's spool file in order, puts every record in the scope
+ * that started the worker (marked with `thread_id` or `pid`), captures crashes, and stays
+ * bounded whatever a worker sends.
+ *
+ * @example
+ * const hub = WorkerHub.start({ lifecycle, rootDir, testPath, realmProcess });
+ * // ... the file's tests run ...
+ * await hub?.close();
+ */
+export class WorkerHub implements ScopeListener {
+  readonly #lifecycle: IntegrationLifecycle;
+  readonly #rootDir: string;
+  readonly #realmProcess: { env: NodeJS.ProcessEnv } | undefined;
+  readonly #directory: string;
+  readonly #server: net.Server;
+  readonly #moduleFor: ModuleNamer;
+  readonly #testModule: string;
+  readonly #previousEnv: Readonly<Record<string, string | undefined>>;
+  readonly #removeListener: () => void;
+  readonly #peers = new Map<string, WorkerPeer>();
+  readonly #sockets = new Set<net.Socket>();
+  readonly #scopesByToken = new Map<string, IntegrationScope>();
+  readonly #tokens = new Map<IntegrationScope, string>();
+  readonly #finished = new WeakSet<IntegrationScope>();
+  readonly #scopesByTracker = new WeakMap<object, IntegrationScope>();
+  readonly #threads = new Map<number, WatchedHandle>();
+  readonly #children = new Map<number, WatchedHandle>();
+  readonly #problems: Problem[] = [];
+  readonly #warned = new Set<string>();
+  #fileScope: IntegrationScope | undefined;
+  #nextToken = 1;
+  #accepted = 0;
+  #closed = false;
+
+  /**
+   * Opens the channel for one test file and starts following its scopes. Never throws:
+   * when the channel cannot be opened, it warns and returns `undefined`, and
+   * `connectWorker()` in workers keeps records to itself.
+   */
+  static start(options: WorkerHubOptions): WorkerHub | undefined {
+    let directory: string | undefined;
+    try {
+      directory = makeSpoolDirectory();
+      removeAtExit(directory);
+      const server = net.createServer();
+      server.listen(socketPathFor(directory));
+      return new WorkerHub(options, directory, server);
+    } catch (error) {
+      if (directory !== undefined) {
+        fs.rmSync(directory, { recursive: true, force: true });
+      }
+      options.lifecycle.warn(unavailableMessage(error));
+      return undefined;
+    }
+  }
+
+  private constructor(options: WorkerHubOptions, directory: string, server: net.Server) {
+    this.#lifecycle = options.lifecycle;
+    this.#rootDir = options.rootDir;
+    this.#realmProcess = options.realmProcess;
+    this.#directory = directory;
+    this.#server = server;
+    this.#moduleFor = createModuleNamer({
+      rootDir: options.rootDir,
+      modules: options.lifecycle.options.modules,
+    });
+    this.#testModule = this.#moduleFor(options.testPath);
+    // The channel never keeps Jest's process alive; close() ends it in teardown.
+    server.unref();
+    server.on('connection', (socket: net.Socket) => this.#accept(socket));
+    server.on('error', (error) => {
+      this.#lifecycle.warn(unavailableMessage(error));
+      void this.close();
+    });
+    this.#previousEnv = {
+      [HUB_ENV_KEY]: process.env[HUB_ENV_KEY],
+      [SCOPE_ENV_KEY]: process.env[SCOPE_ENV_KEY],
+    };
+    this.#setEnv(HUB_ENV_KEY, directory);
+    this.#removeListener = options.lifecycle.addScopeListener(this);
+  }
+
+  scopeStarted(scope: IntegrationScope): void {
+    const token = String(this.#nextToken++);
+    this.#scopesByToken.set(token, scope);
+    this.#tokens.set(scope, token);
+    this.#scopesByTracker.set(scope.resources, scope);
+    if (scope.kind === 'file') {
+      this.#fileScope ??= scope;
+    }
+    this.#setEnv(SCOPE_ENV_KEY, token);
+  }
+
+  beforeLeakCheck(): void {
+    this.#drainAll();
+  }
+
+  verdictErrors(scope: IntegrationScope): Error[] {
+    this.#drainAll();
+    const errors: Error[] = [];
+    for (let index = 0; index < this.#problems.length;) {
+      const problem = this.#problems[index] as Problem;
+      if (problem.scope === scope) {
+        errors.push(this.#problemError(problem));
+        this.#problems.splice(index, 1);
+      } else {
+        index += 1;
+      }
+    }
+    return errors;
+  }
+
+  scopeFinished(scope: IntegrationScope): void {
+    this.#finished.add(scope);
+    const current = this.#lifecycle.innermost();
+    const token = current === undefined ? undefined : this.#tokens.get(current);
+    if (token !== undefined) {
+      this.#setEnv(SCOPE_ENV_KEY, token);
+    }
+  }
+
+  resourceTracked(record: Readonly<ResourceRecord>): void {
+    const type = record.resource_type;
+    if ((type !== 'worker' && type !== 'child-process') || record.metadata.auto_tracked !== true) {
+      return;
+    }
+    // Auto-tracking records the handle first and starts watching it right after; by the
+    // next microtask, long before any event of the new worker, it can be looked up.
+    const id = record.resource_id;
+    const starter = record.owner_module;
+    const metadata = record.metadata;
+    queueMicrotask(() => {
+      try {
+        this.#watch(id, type, starter, metadata);
+      } catch {
+        // Watching is an add-on: the worker runs and reports as usual without it.
+      }
+    });
+  }
+
+  /**
+   * Reads what is left of every worker, warns about those still running, and closes the
+   * channel. Safe to call twice; never throws.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) {
+      return;
+    }
+    try {
+      this.#drainAll();
+      for (const peer of this.#peers.values()) {
+        this.#judgeAtClose(peer);
+      }
+      for (const problem of this.#problems.splice(0)) {
+        this.#warnOnce(`problem:${problem.peer.name}`, this.#problemError(problem).message);
+      }
+    } catch {
+      // Closing must finish: what could not be read is lost, but the run goes on.
+    }
+    this.#closed = true;
+    this.#removeListener();
+    // Destroyed rather than ended: a worker busy in a loop would never answer, and the
+    // file must not wait for it. Its end of the socket closes, which tells it.
+    for (const socket of this.#sockets) {
+      socket.destroy();
+    }
+    for (const peer of this.#peers.values()) {
+      peer.close();
+    }
+    this.#server.close();
+    try {
+      fs.rmSync(this.#directory, { recursive: true, force: true });
+      openDirectories.delete(this.#directory);
+    } catch {
+      // A spool file still open on Windows: removed when the process exits.
+    }
+    for (const [key, value] of Object.entries(this.#previousEnv)) {
+      if (value === undefined) {
+        delete process.env[key];
+      } else {
+        process.env[key] = value;
+      }
+    }
+  }
+
+  // --- the address -----------------------------------------------------------------
+
+  /**
+   * Sets a variable in Jest's own `process.env`, which threads copy and child processes
+   * inherit, and in the test realm's, which a test spreads into a child's `env`. The realm's
+   * is written beneath the scope's recording proxy: the environment's own bookkeeping is
+   * not a configuration change of the test.
+   */
+  #setEnv(key: string, value: string): void {
+    process.env[key] = value;
+    try {
+      const realmEnv = unwrapObserved(this.#realmProcess?.env);
+      if (typeof realmEnv === 'object' && realmEnv !== null) {
+        realmEnv[key] = value;
+      }
+    } catch {
+      // A realm whose env cannot be written: its children only lack the variable.
+    }
+  }
+
+  // --- the control sockets ---------------------------------------------------------
+
+  #accept(socket: net.Socket): void {
+    socket.unref();
+    if (this.#closed) {
+      socket.destroy();
+      return;
+    }
+    this.#sockets.add(socket);
+    let peer: WorkerPeer | undefined;
+    const splitter = new LineSplitter(MAX_CONTROL_LINE_BYTES);
+    const refuse = (): void => {
+      socket.destroy();
+    };
+    socket.on('data', (chunk: Buffer) => {
+      splitter.push(
+        chunk,
+        (line) => {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(line.toString('utf8'));
+          } catch {
+            refuse();
+            return;
+          }
+          const control = readWorkerControl(parsed);
+          if (control === undefined) {
+            refuse();
+            return;
+          }
+          if (control.t === 'attach') {
+            const attached = peer === undefined ? this.#peerNamed(control.spool) : undefined;
+            if (attached === undefined || attached.socket !== undefined) {
+              refuse();
+              return;
+            }
+            peer = attached;
+            peer.socket = socket;
+          } else if (peer === undefined) {
+            refuse();
+            return;
+          } else if (control.t === 'flush') {
+            peer.flushes.push({ id: control.id, offset: control.offset });
+          }
+          this.#schedule(peer);
+        },
+        refuse,
+      );
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      this.#sockets.delete(socket);
+      if (peer === undefined || peer.socket !== socket) {
+        return;
+      }
+      peer.socket = undefined;
+      // The worker's end closes its socket only when told to stop, or when its thread or
+      // process is gone.
+      if (!this.#closed && peer.stopped === undefined) {
+        this.#read(peer, Number.POSITIVE_INFINITY);
+        this.#settlePeer(peer, true);
+      }
+    });
+  }
+
+  #send(peer: WorkerPeer, message: HubControl): void {
+    const socket = peer.socket;
+    if (socket !== undefined && !socket.destroyed) {
+      socket.write(`${JSON.stringify(message)}\n`);
+    }
+  }
+
+  #schedule(peer: WorkerPeer): void {
+    if (peer.readScheduled || this.#closed) {
+      return;
+    }
+    peer.readScheduled = true;
+    setImmediate(() => {
+      peer.readScheduled = false;
+      if (this.#closed) {
+        return;
+      }
+      const more = this.#read(peer, TURN_BUDGET_BYTES);
+      if (more || (peer.flushes.length > 0 && peer.stopped === undefined)) {
+        this.#schedule(peer);
+      }
+    });
+  }
+
+  #answerFlushes(peer: WorkerPeer): void {
+    for (let index = 0; index < peer.flushes.length;) {
+      const flush = peer.flushes[index] as { id: number; offset: number };
+      if (peer.stopped !== undefined) {
+        this.#send(peer, { t: 'refused', id: flush.id, reason: peer.stopped });
+      } else if (peer.consumed >= flush.offset) {
+        this.#send(peer, { t: 'ack', id: flush.id });
+      } else {
+        index += 1;
+        continue;
+      }
+      peer.flushes.splice(index, 1);
+    }
+  }
+
+  // --- the spool files -------------------------------------------------------------
+
+  #peerNamed(name: string): WorkerPeer | undefined {
+    const existing = this.#peers.get(name);
+    if (existing !== undefined) {
+      return existing;
+    }
+    const writer = parseSpoolFileName(name);
+    if (writer === undefined) {
+      return undefined;
+    }
+    const peer = new WorkerPeer(
+      name,
+      path.join(this.#directory, name),
+      writer.pid,
+      writer.threadId,
+    );
+    this.#peers.set(name, peer);
+    return peer;
+  }
+
+  /** Every spool file, including those of workers that never connected their socket. */
+  #discover(): void {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.#directory);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (!this.#peers.has(name)) {
+        this.#peerNamed(name);
+      }
+    }
+  }
+
+  /** Reads everything every worker wrote so far (bounded by the limits), synchronously. */
+  #drainAll(): void {
+    if (this.#closed) {
+      return;
+    }
+    this.#discover();
+    for (const peer of this.#peers.values()) {
+      this.#read(peer, Number.POSITIVE_INFINITY);
+      this.#settlePeer(peer, false);
+    }
+  }
+
+  #read(peer: WorkerPeer, budget: number): boolean {
+    const more = peer.read(
+      budget,
+      (record) => this.#ingest(peer, record),
+      (problem, line, fatal) => this.#malformed(peer, problem, line, fatal),
+    );
+    this.#answerFlushes(peer);
+    return more;
+  }
+
+  #ingest(peer: WorkerPeer, record: SpoolRecord): void {
+    if (peer.stopped !== undefined) {
+      return;
+    }
+    if (peer.hello === undefined) {
+      if (record.t !== 'hello') {
+        this.#stop(
+          peer,
+          'its first record was not "hello", so it was not written by connectWorker()',
+          'protocol',
+        );
+        return;
+      }
+      peer.hello = record;
+      peer.home = this.#homeOf(peer);
+      return;
+    }
+    switch (record.t) {
+      case 'hello':
+        this.#malformed(peer, 'a second "hello" record', 0, false);
+        return;
+      case 'uncaught':
+        peer.uncaught = record.thrown;
+        return;
+      case 'exit':
+        peer.exitCode = record.code;
+        return;
+      case 'overflow':
+        this.#stop(peer, floodReason(record.limit, 'per connectWorker()'), 'flood');
+        return;
+      default:
+        break;
+    }
+    if (peer.records >= MAX_RECORDS_PER_WORKER) {
+      this.#stop(peer, floodReason(MAX_RECORDS_PER_WORKER, 'per connectWorker()'), 'flood');
+      return;
+    }
+    if (this.#accepted >= MAX_RECORDS_PER_FILE) {
+      this.#stop(
+        peer,
+        floodReason(MAX_RECORDS_PER_FILE, 'for all workers of one test file'),
+        'flood',
+      );
+      return;
+    }
+    peer.records += 1;
+    this.#accepted += 1;
+    switch (record.t) {
+      case 'track':
+        this.#track(peer, record);
+        return;
+      case 'release':
+        this.#release(peer, record.id);
+        return;
+      case 'error':
+        this.#captureError(peer, record);
+        return;
+      case 'config':
+        this.#configChange(peer, record.path, record.old, record.new);
+        return;
+    }
+  }
+
+  #track(peer: WorkerPeer, record: Extract<SpoolRecord, { t: 'track' }>): void {
+    const scope = this.#destination(peer);
+    if (scope === undefined) {
+      return;
+    }
+    const metadata: Record<string, unknown> = { ...record.metadata, ...this.#originOf(peer) };
+    if (record.stack !== undefined) {
+      metadata.creation_stack = record.stack;
+    }
+    if (metadata.creation_site === undefined) {
+      metadata.creation_site = this.#creationSite(peer, metadata);
+    }
+    const tracker = scope.resources;
+    const id = uniqueId(tracker, record.id, peer);
+    try {
+      tracker.trackResource(record.module, record.type, id, metadata);
+    } catch (error) {
+      this.#malformed(peer, `trackResource refused it: ${errorMessageOf(error)}`, 0, false);
+      return;
+    }
+    peer.resources.set(record.id, { scope, tracker, id });
+  }
+
+  #release(peer: WorkerPeer, workerId: string): void {
+    const resource = peer.resources.get(workerId);
+    if (resource === undefined) {
+      this.#malformed(peer, `it released "${workerId}", which it never tracked`, 0, false);
+      return;
+    }
+    peer.resources.delete(workerId);
+    if (this.#finished.has(resource.scope)) {
+      this.#warnLate(peer, resource.scope);
+    }
+    try {
+      resource.tracker.releaseResource(resource.id);
+    } catch (error) {
+      // Released in the test already, by hand: the worker's release adds nothing.
+      if (!(IntegrationError.is(error) && error.code === 'RESOURCE_ALREADY_RELEASED')) {
+        this.#malformed(peer, `releaseResource refused it: ${errorMessageOf(error)}`, 0, false);
+      }
+    }
+  }
+
+  #captureError(peer: WorkerPeer, record: Extract<SpoolRecord, { t: 'error' }>): void {
+    const scope = this.#destination(peer);
+    if (scope === undefined) {
+      return;
+    }
+    try {
+      scope.errors[CAPTURE_BELOW](
+        notOnStack,
+        record.source,
+        record.target,
+        decodeThrown(record.thrown),
+        {
+          operation: record.operation,
+          context: {
+            ...record.context,
+            ...this.#originOf(peer),
+            worker_call_stack: record.call_stack,
+          },
+        },
+      );
+    } catch (error) {
+      this.#malformed(
+        peer,
+        `captureCrossModuleError refused it: ${errorMessageOf(error)}`,
+        0,
+        false,
+      );
+    }
+  }
+
+  #configChange(peer: WorkerPeer, configPath: string, oldValue: unknown, newValue: unknown): void {
+    const scope = this.#destination(peer);
+    if (scope === undefined) {
+      return;
+    }
+    try {
+      scope.config.onConfigChange(configPath, oldValue, newValue);
+    } catch (error) {
+      // Recorded already; what a subscriber in the test threw is the test's business.
+      if (IntegrationError.is(error) && error.code === 'INVALID_ARGUMENT') {
+        this.#malformed(peer, `onConfigChange refused it: ${error.message}`, 0, false);
+      }
+    }
+  }
+
+  // --- where records go ------------------------------------------------------------
+
+  /** The scope that started the worker: known from auto-tracking, else from the env token. */
+  #homeOf(peer: WorkerPeer): IntegrationScope | undefined {
+    const watched = this.#watchedOf(peer);
+    if (watched !== undefined) {
+      return watched.scope;
+    }
+    const token = peer.hello?.scope;
+    return (
+      (token === null || token === undefined ? undefined : this.#scopesByToken.get(token)) ??
+      this.#fileScope
+    );
+  }
+
+  /** Where a new record of the worker goes now: its scope, or the file's when that ended. */
+  #destination(peer: WorkerPeer): IntegrationScope | undefined {
+    const home = peer.home ?? this.#fileScope;
+    if (home !== undefined && !this.#finished.has(home)) {
+      return home;
+    }
+    this.#warnLate(peer, home);
+    const file = this.#fileScope;
+    return file !== undefined && !this.#finished.has(file) ? file : undefined;
+  }
+
+  #watchedOf(peer: WorkerPeer): WatchedHandle | undefined {
+    if (peer.pid === process.pid) {
+      return this.#threads.get(peer.threadId);
+    }
+    const parent = peer.hello?.ppid;
+    return (
+      this.#children.get(peer.pid) ??
+      (parent === undefined ? undefined : this.#children.get(parent))
+    );
+  }
+
+  /** Which thread or process a record came from, as `metadata` and `context_data` say it. */
+  #originOf(peer: WorkerPeer): Record<string, number> {
+    if (peer.pid === process.pid) {
+      return { thread_id: peer.threadId };
+    }
+    return peer.threadId === 0 ? { pid: peer.pid } : { pid: peer.pid, thread_id: peer.threadId };
+  }
+
+  #labelOf(peer: WorkerPeer): string {
+    const script = this.#shownPath(peer.hello?.script ?? undefined);
+    const who =
+      peer.pid === process.pid
+        ? `worker thread ${peer.threadId}`
+        : peer.threadId === 0
+          ? `child process ${peer.pid}`
+          : `worker thread ${peer.threadId} of child process ${peer.pid}`;
+    return script === undefined ? who : `${who} (${script})`;
+  }
+
+  /** `worker.js:12:5 in worker thread 3`: the caller's line, and which worker it ran in. */
+  #creationSite(peer: WorkerPeer, metadata: Record<string, unknown>): string {
+    const where =
+      peer.pid === process.pid ? `worker thread ${peer.threadId}` : `child process ${peer.pid}`;
+    const stack = [metadata.creation_stack, metadata.stack].find(
+      (value): value is string => typeof value === 'string',
+    );
+    const frame = stack === undefined ? undefined : firstFrameOf(stack);
+    if (frame === undefined) {
+      const script = this.#shownPath(peer.hello?.script ?? undefined);
+      return script === undefined ? `in ${where}` : `${script}, in ${where}`;
+    }
+    return `${this.#shownPath(frame.file) ?? frame.file}:${frame.position} in ${where}`;
+  }
+
+  #shownPath(file: string | undefined): string | undefined {
+    if (file === undefined || file === '') {
+      return undefined;
+    }
+    let absolute = file;
+    if (file.startsWith('file://')) {
+      try {
+        absolute = fileURLToPath(file);
+      } catch {
+        return file;
+      }
+    }
+    if (!path.isAbsolute(absolute)) {
+      return file;
+    }
+    const relative = path.relative(this.#rootDir, absolute);
+    return relative.startsWith('..') ? absolute : relative.replace(/\\/g, '/');
+  }
+
+  #moduleOf(script: string | undefined): string {
+    if (script === undefined || script === '') {
+      return 'unknown';
+    }
+    try {
+      return this.#moduleFor(script);
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  // --- crashes ---------------------------------------------------------------------
+
+  #watch(
+    resourceId: string,
+    type: 'worker' | 'child-process',
+    starter: string,
+    metadata: Readonly<Record<string, unknown>>,
+  ): void {
+    if (this.#closed) {
+      return;
+    }
+    const found = findAutoTrackedHandle(resourceId);
+    if (found === undefined) {
+      return;
+    }
+    const scope = this.#scopesByTracker.get(found.tracker) ?? this.#fileScope;
+    if (scope === undefined) {
+      return;
+    }
+    if (type === 'worker') {
+      const worker = found.handle as Worker;
+      if (!(worker.threadId >= 0)) {
+        return;
+      }
+      const filename = metadata.filename;
+      const watched: WatchedHandle = {
+        kind: 'worker',
+        id: worker.threadId,
+        scope,
+        starter,
+        script: typeof filename === 'string' ? filename : undefined,
+        error: undefined,
+        endedByParent: false,
+      };
+      this.#threads.set(watched.id, watched);
+      // A monitor: it sees the error without handling it, so a worker error nobody
+      // listens for still fails the test as it did.
+      worker.on(errorMonitor, (error: unknown) => {
+        watched.error ??= { value: error };
+      });
+      // First in line, so that a listener of the test finds the worker's last records.
+      worker.prependOnceListener('exit', (code: number) => {
+        this.#handleExited(watched, code, null);
+      });
+      markEndedByParent(worker, 'terminate', watched);
+      return;
+    }
+    const child = found.handle as ChildProcess;
+    if (typeof child.pid !== 'number') {
+      return;
+    }
+    const watched: WatchedHandle = {
+      kind: 'child-process',
+      id: child.pid,
+      scope,
+      starter,
+      script: scriptOf(child.spawnargs),
+      error: undefined,
+      endedByParent: false,
+    };
+    this.#children.set(watched.id, watched);
+    child.prependOnceListener('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+      this.#handleExited(watched, code, signal);
+    });
+    markEndedByParent(child, 'kill', watched);
+  }
+
+  #handleExited(watched: WatchedHandle, code: number | null, signal: string | null): void {
+    if (this.#closed) {
+      return;
+    }
+    this.#discover();
+    // Everything, not only this worker's files: a child's own children (a shell's `node`)
+    // are known by the parent pid in their first line.
+    for (const peer of this.#peers.values()) {
+      this.#read(peer, Number.POSITIVE_INFINITY);
+    }
+    const peers = [...this.#peers.values()].filter((peer) =>
+      watched.kind === 'worker'
+        ? peer.pid === process.pid && peer.threadId === watched.id
+        : peer.pid === watched.id || peer.hello?.ppid === watched.id,
+    );
+    for (const peer of peers) {
+      peer.settled = true;
+    }
+    const crashed =
+      watched.error !== undefined ||
+      (!watched.endedByParent && (signal !== null || (code !== null && code !== 0)));
+    if (!crashed) {
+      return;
+    }
+    const peer = peers.find((candidate) => candidate.hello !== undefined);
+    const script = peer?.hello?.script ?? watched.script;
+    const label =
+      watched.kind === 'worker' ? `worker thread ${watched.id}` : `child process ${watched.id}`;
+    const shown = this.#shownPath(script ?? undefined);
+    const who = shown === undefined ? label : `${label} (${shown})`;
+    const uncaught = peers.map((candidate) => candidate.uncaught).find(Boolean);
+    const error =
+      watched.error !== undefined
+        ? watched.error.value
+        : uncaught !== undefined
+          ? decodeThrown(uncaught)
+          : new WorkerExitError(
+              signal !== null
+                ? `${who} was killed by ${signal}`
+                : `${who} exited with code ${String(code)}`,
+              code,
+              signal,
+            );
+    this.#captureCrash(watched.scope, {
+      kind: watched.kind,
+      who,
+      source: this.#moduleOf(script ?? undefined),
+      target: watched.starter,
+      error,
+      context: {
+        ...(watched.kind === 'worker' ? { thread_id: watched.id } : { pid: watched.id }),
+        exit_code: code,
+        ...(signal === null ? {} : { signal }),
+        ...(shown === undefined ? {} : { script: shown }),
+      },
+    });
+  }
+
+  /**
+   * Judges the end of a worker whose handle nobody watches (auto-tracking off for its
+   * kind), from what it reported itself: a non-zero exit, or a process that vanished
+   * without a word (killed, or crashed in native code). A thread that ended without a
+   * word was terminated by its parent: not a crash.
+   */
+  #settlePeer(peer: WorkerPeer, gone: boolean): void {
+    if (peer.settled || peer.hello === undefined || this.#watchedOf(peer) !== undefined) {
+      return;
+    }
+    if (peer.exitCode === undefined && !gone) {
+      return;
+    }
+    peer.settled = true;
+    const crashed = peer.exitCode !== undefined ? peer.exitCode !== 0 : peer.pid !== process.pid;
+    if (!crashed) {
+      return;
+    }
+    const who = this.#labelOf(peer);
+    const error =
+      peer.uncaught !== undefined
+        ? decodeThrown(peer.uncaught)
+        : new WorkerExitError(
+            peer.exitCode !== undefined
+              ? `${who} exited with code ${peer.exitCode}`
+              : `${who} ended without saying how: it was killed, or crashed in native code`,
+            peer.exitCode ?? null,
+            null,
+          );
+    const script = this.#shownPath(peer.hello.script ?? undefined);
+    this.#captureCrash(peer.home, {
+      kind: peer.pid === process.pid ? 'worker' : 'child-process',
+      who,
+      source: this.#moduleOf(peer.hello.script ?? undefined),
+      target: this.#testModule,
+      error,
+      context: {
+        ...this.#originOf(peer),
+        exit_code: peer.exitCode ?? null,
+        ...(script === undefined ? {} : { script }),
+      },
+    });
+  }
+
+  #captureCrash(
+    home: IntegrationScope | undefined,
+    crash: {
+      kind: 'worker' | 'child-process';
+      who: string;
+      source: string;
+      target: string;
+      error: unknown;
+      context: Record<string, unknown>;
+    },
+  ): void {
+    let scope = home ?? this.#fileScope;
+    if (scope === undefined || this.#finished.has(scope)) {
+      const file = this.#fileScope;
+      const late = file !== undefined && !this.#finished.has(file) ? file : undefined;
+      this.#warnOnce(
+        `crash:${crash.who}`,
+        `jest-environment-integration: ${crash.who} crashed after ${describeScope(scope)} had ended (${errorMessageOf(crash.error)}); ${
+          late === undefined
+            ? 'the test file had finished too, so it was not recorded'
+            : "it was added to the test file's errors"
+        }. End workers in the test that starts them.`,
+      );
+      scope = late;
+    }
+    if (scope === undefined) {
+      return;
+    }
+    try {
+      scope.errors[CAPTURE_BELOW](notOnStack, crash.source, crash.target, crash.error, {
+        operation: crash.kind === 'worker' ? 'worker-thread' : 'child-process',
+        context: crash.context,
+      });
+    } catch {
+      // Module names come from the mapping and are never empty; nothing else can refuse.
+    }
+  }
+
+  #judgeAtClose(peer: WorkerPeer): void {
+    if (peer.hello === undefined) {
+      return;
+    }
+    const isChild = peer.pid !== process.pid;
+    const running =
+      peer.exitCode === undefined && (isChild ? isAlive(peer.pid) : peer.socket !== undefined);
+    if (!running) {
+      this.#settlePeer(peer, isChild);
+    } else if (peer.stopped === undefined) {
+      this.#warnOnce(
+        `running:${peer.name}`,
+        `jest-environment-integration: ${this.#labelOf(peer)} is still running after the test file finished; what it records from now on is not recorded. End it in the test or hook that starts it (worker.terminate(), child.kill()).`,
+      );
+    }
+  }
+
+  // --- problems --------------------------------------------------------------------
+
+  #malformed(peer: WorkerPeer, problem: string, line: number, fatal: boolean): void {
+    if (peer.stopped !== undefined) {
+      return;
+    }
+    const detail = line > 0 ? `, on line ${line}: ${problem}` : `: ${problem}`;
+    peer.malformed += 1;
+    if (fatal) {
+      this.#stop(peer, problem, 'flood');
+      return;
+    }
+    if (peer.malformed >= MAX_MALFORMED_PER_WORKER) {
+      this.#stop(
+        peer,
+        `${MAX_MALFORMED_PER_WORKER} of its records were malformed (the last${detail})`,
+        'protocol',
+      );
+      return;
+    }
+    this.#report(peer, 'malformed', detail);
+  }
+
+  #stop(peer: WorkerPeer, reason: string, advice: keyof typeof ADVICE): void {
+    if (peer.stopped !== undefined) {
+      return;
+    }
+    peer.stopped = reason;
+    this.#send(peer, {
+      t: 'refused',
+      reason: `jest-environment-integration stopped recording this worker: ${reason}`,
+    });
+    this.#answerFlushes(peer);
+    peer.close();
+    this.#report(peer, 'stopped', `${reason}. ${ADVICE[advice]}`);
+  }
+
+  /** Keeps a problem for the verdict of the worker's scope (malformed records counted). */
+  #report(peer: WorkerPeer, kind: Problem['kind'], detail: string): void {
+    const scope = this.#problemScope(peer);
+    const earlier =
+      kind === 'malformed'
+        ? this.#problems.find(
+            (candidate) =>
+              candidate.peer === peer && candidate.kind === kind && candidate.scope === scope,
+          )
+        : undefined;
+    if (earlier !== undefined) {
+      earlier.count += 1;
+      return;
+    }
+    const problem: Problem = { peer, scope, kind, count: 1, detail };
+    if (scope === undefined) {
+      this.#warnOnce(`${kind}:${peer.name}`, this.#problemError(problem).message);
+    } else {
+      this.#problems.push(problem);
+    }
+  }
+
+  /** The open scope a worker's problems are reported against: its own, else the file. */
+  #problemScope(peer: WorkerPeer): IntegrationScope | undefined {
+    const home = peer.home ?? this.#fileScope;
+    if (home !== undefined && !this.#finished.has(home)) {
+      return home;
+    }
+    const file = this.#fileScope;
+    return file !== undefined && !this.#finished.has(file) ? file : undefined;
+  }
+
+  #problemError(problem: Problem): Error {
+    const who = this.#labelOf(problem.peer);
+    const message =
+      problem.kind === 'stopped'
+        ? `jest-environment-integration stopped recording ${who}, keeping what it sent before: ${problem.detail}`
+        : `jest-environment-integration skipped ${problem.count === 1 ? 'a malformed record' : `${problem.count} malformed records`} from ${who}. The first${problem.detail}. ${ADVICE.protocol}`;
+    const error = new Error(message);
+    error.name = 'WorkerChannelError';
+    // The environment's own frames say nothing: Jest shows the message alone.
+    error.stack = `${error.name}: ${message}\n    at node:internal/jest-environment-integration:1:1`;
+    return error;
+  }
+
+  #warnLate(peer: WorkerPeer, from: IntegrationScope | undefined): void {
+    const file = this.#fileScope;
+    const fileOpen = file !== undefined && !this.#finished.has(file);
+    this.#warnOnce(
+      `late:${peer.name}:${from === undefined ? '' : (this.#tokens.get(from) ?? '')}`,
+      `jest-environment-integration: ${this.#labelOf(peer)} reported records after ${describeScope(from)} had ended. ${
+        fileOpen && from !== file
+          ? "New resources, errors and config changes went to the test file's records; releases went to the records they release."
+          : 'They were not recorded, except releases of resources recorded earlier.'
+      } Await flush() from jest-environment-integration/worker in the worker before the test ends, or end the worker in the test that starts it.`,
+    );
+  }
+
+  #warnOnce(key: string, message: string): void {
+    if (this.#warned.has(key)) {
+      return;
+    }
+    this.#warned.add(key);
+    try {
+      this.#lifecycle.warn(message);
+    } catch {
+      process.stderr.write(`${message}\n`);
+    }
+  }
+}
+
+/** Records that `method` (terminate, kill) was called on the handle, then calls it. */
+function markEndedByParent(handle: object, method: string, watched: WatchedHandle): void {
+  const original: unknown = Reflect.get(handle, method);
+  if (typeof original !== 'function') {
+    return;
+  }
+  Object.defineProperty(handle, method, {
+    configurable: true,
+    writable: true,
+    value: function endedByParent(this: unknown, ...args: unknown[]): unknown {
+      // kill(0) only asks whether the process is alive.
+      if (!(method === 'kill' && args[0] === 0)) {
+        watched.endedByParent = true;
+      }
+      return Reflect.apply(original, this, args);
+    },
+  });
+}
+
+const openDirectories = new Set<string>();
+
+/** An environment that is never torn down (a crashed run) still leaves no folder behind. */
+function removeAtExit(directory: string): void {
+  if (openDirectories.size === 0) {
+    process.once('exit', () => {
+      for (const open of openDirectories) {
+        try {
+          fs.rmSync(open, { recursive: true, force: true });
+        } catch {
+          // Nothing more can be done while the process exits.
+        }
+      }
+      openDirectories.clear();
+    });
+  }
+  openDirectories.add(directory);
+}
+
+function makeSpoolDirectory(): string {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'jest-integration-'));
+  if (
+    process.platform === 'win32' ||
+    Buffer.byteLength(socketPathFor(directory)) <= MAX_SOCKET_PATH_BYTES
+  ) {
+    return directory;
+  }
+  // A long TMPDIR (macOS) would make the socket path too long to bind.
+  fs.rmSync(directory, { recursive: true, force: true });
+  return fs.mkdtempSync('/tmp/jest-integration-');
+}
+
+function unavailableMessage(error: unknown): string {
+  return `jest-environment-integration could not open the channel for worker threads and child processes (${errorMessageOf(error)}); connectWorker() in them keeps its records to itself.`;
+}
+
+function floodReason(limit: number, scope: string): string {
+  return `it sent more than ${limit} records, the limit ${scope}`;
+}
+
+/** An id not active in `tracker`: the worker's own, or marked with where it came from. */
+function uniqueId(tracker: ResourceTracker, id: string, peer: WorkerPeer): string {
+  if (tracker.getResourceState(id)?.state !== 'active') {
+    return id;
+  }
+  const origin = peer.pid === process.pid ? `thread-${peer.threadId}` : `pid-${peer.pid}`;
+  let candidate = `${id}@${origin}`;
+  for (let attempt = 2; tracker.getResourceState(candidate)?.state === 'active'; attempt += 1) {
+    candidate = `${id}@${origin}#${attempt}`;
+  }
+  return candidate;
+}
+
+/** The first frame of a V8 stack: its file and `line:column`. */
+function firstFrameOf(stack: string): { file: string; position: string } | undefined {
+  for (const line of stack.split('\n')) {
+    const match = /^\s+at (?:.*\()?(.+?):(\d+):(\d+)\)?$/.exec(line);
+    if (match !== null) {
+      return { file: match[1] as string, position: `${match[2]}:${match[3]}` };
+    }
+  }
+  return undefined;
+}
+
+/** The script a child process runs: the first argument that names a JavaScript file. */
+function scriptOf(spawnargs: readonly string[] | undefined): string | undefined {
+  if (!Array.isArray(spawnargs)) {
+    return undefined;
+  }
+  const script = spawnargs.slice(1).find((arg) => /\.[cm]?[jt]sx?$/.test(arg));
+  return script === undefined ? spawnargs[0] : path.resolve(script);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function describeScope(scope: IntegrationScope | undefined): string {
+  switch (scope?.kind) {
+    case 'test':
+      return `test "${scope.name}"`;
+    case 'describe':
+      return `describe("${scope.name}")`;
+    case 'file':
+      return 'the test file';
+    default:
+      return 'its test';
+  }
+}
