@@ -17,6 +17,7 @@ import { IntegrationLifecycle } from './IntegrationLifecycle';
 import type { IntegrationScope } from './IntegrationScope';
 import { readDocblockOptions, resolveOptions } from './options';
 import { RecordsWriter } from './RecordsWriter';
+import { WorkerHub } from './WorkerHub';
 
 /** Any Jest environment class, such as `jest-environment-node`'s or `jest-environment-jsdom`'s. */
 export type EnvironmentConstructor = new (
@@ -92,6 +93,9 @@ export function withIntegration<Base extends EnvironmentConstructor>(
     readonly #baseHandler: CircusEventHandler | undefined;
     /** Hands the file's records to the reporter; `undefined` when no reporter listens. */
     readonly #recordsWriter: RecordsWriter | undefined;
+    /** Opens the channel that worker threads and child processes report through. */
+    readonly #openWorkerHub: () => WorkerHub | undefined;
+    #workerHub: WorkerHub | undefined;
     #started = false;
 
     constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
@@ -130,6 +134,17 @@ export function withIntegration<Base extends EnvironmentConstructor>(
           }
         },
       });
+      const lifecycle = this.integrationLifecycle;
+      this.#openWorkerHub = () =>
+        WorkerHub.start({
+          lifecycle,
+          rootDir,
+          testPath: this.#testPath,
+          realmProcess:
+            realmProcess !== undefined && typeof realmProcess.env === 'object'
+              ? realmProcess
+              : undefined,
+        });
       this.#recordsWriter = RecordsWriter.attach(this.integrationLifecycle, {
         testPath,
         projectId: String((projectConfig as { id?: unknown }).id ?? ''),
@@ -144,6 +159,7 @@ export function withIntegration<Base extends EnvironmentConstructor>(
       // beforeAll hooks; it exists before the file's code runs.
       if (!this.#started) {
         this.#started = true;
+        this.#workerHub = this.#openWorkerHub();
         this.integrationLifecycle.start('file', this.#testPath);
       }
       this.#publishHandle();
@@ -151,6 +167,7 @@ export function withIntegration<Base extends EnvironmentConstructor>(
 
     override async teardown(): Promise<void> {
       try {
+        await this.#workerHub?.close();
         this.#recordsWriter?.write();
         this.integrationLifecycle.dispose();
       } finally {
