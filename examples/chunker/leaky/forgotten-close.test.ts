@@ -5,8 +5,9 @@
  *   npx jest -c examples/chunker/jest.leaky.config.ts
  *
  * Every test here fails with a leak verdict naming the resource, its module (chunker.cache,
- * chunker.plugins, chunker.parallel) and the line of src/ that created it. The environment
- * then closes what leaked, so the run still ends by itself.
+ * chunker.plugins, chunker.parallel, tests.support) and the line that created it. The
+ * environment then closes what leaked (it even removes the temporary directory, through the
+ * `remove` method it was adopted with), so the run still ends by itself.
  */
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { ChunkerConfig } from '../src/config/ChunkerConfig';
 import { ParserPool } from '../src/parallel/ParserPool';
 import { PluginManager } from '../src/plugins/PluginManager';
 import { createStatsServerPlugin } from '../src/plugins/builtin/createStatsServerPlugin';
+import { temporaryDirectory } from '../__tests__/support/temporaryDirectory';
 
 test('a cache that is never closed leaks its directory watcher', async () => {
   const cache = await ChunkCache.open(join(tmpdir(), 'chunker-leaky-example'));
@@ -41,4 +43,10 @@ test('a parser pool that is never closed leaks its worker threads', async () => 
   });
   await Promise.all([pool.parse('a.txt', 'one\n\ntwo\n'), pool.parse('b.txt', 'three\n')]);
   // forgot: await pool.close();
+});
+
+test('a temporary directory that is never removed', async () => {
+  const dir = await temporaryDirectory();
+  await dir.write('notes.md', '# notes\n');
+  // forgot: await dir.remove();
 });
