@@ -235,7 +235,9 @@ export const PAGE_SCRIPT = String.raw`
     var words = state.query.toLowerCase().split(/\s+/).filter(Boolean);
     var show = SHOW[state.show][1];
     return group.rows.filter(function (row) {
-      return show(row) && words.every(function (word) { return row.text.indexOf(word) !== -1; });
+      // A describe block or file top level that recorded nothing is not worth a row.
+      var recorded = row.scope.kind === 'test' || row.scope.resources.length + row.scope.errors.length + row.scope.config_changes.length > 0;
+      return recorded && show(row) && words.every(function (word) { return row.text.indexOf(word) !== -1; });
     });
   }
   function renderTimeline() {
@@ -259,6 +261,7 @@ export const PAGE_SCRIPT = String.raw`
         h('span', null, h('i', { style: 'background: var(--leak)' }), 'leaked (closed by the environment)'),
         h('span', null, h('i', { style: 'background: repeating-linear-gradient(135deg, var(--leak) 0 4px, #b82f2f 4px 6px)' }), 'leaked, still open'),
         h('span', null, h('i', { style: 'background: var(--open)' }), 'open at the end, allowed or unchecked'),
+        h('span', null, h('i', { className: 'test-end-swatch' }), 'end of the test'),
         h('span', { text: 'Hover a bar for where it was created; click it for the whole record.' })),
       shown.length === 0
         ? h('div', { className: 'panel empty-state', text: state.show === 'leaks' && state.query === '' ? 'No scope leaked a resource in this run.' : 'Nothing matches this filter.' })
@@ -325,6 +328,13 @@ export const PAGE_SCRIPT = String.raw`
     var allLanes = state.lanesOpen.has(row.key);
     var lanes = allLanes ? ordered : ordered.slice(0, LANES_SHOWN);
     var track = h('div', { className: 'track', style: 'height: ' + (lanes.length * LANE_HEIGHT + 2) + 'px' });
+    if (scope.kind === 'test' && scope.duration_ms !== null && scope.started_at !== null) {
+      // Jest's duration ends before the leak check: what is open past this line outlived the test.
+      var ended = (scope.started_at + scope.duration_ms - start) / span * 100;
+      if (ended > 0 && ended < 99) {
+        track.appendChild(h('div', { className: 'test-end', style: 'left: ' + ended.toFixed(3) + '%', title: 'the test ended here; then the environment checked for leaks' }));
+      }
+    }
     lanes.forEach(function (record, lane) {
       var leaked = row.leaked.has(record);
       var stillOpen = record.state === 'active';

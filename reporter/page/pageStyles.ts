@@ -85,6 +85,8 @@ nav.tabs .count.bad { background: var(--leak-bg); color: var(--leak-text); }
 .bar.leaked { background: var(--leak); color: #fff; font-weight: 600; }
 .bar.leaked.still-open { background: repeating-linear-gradient(135deg, var(--leak) 0 8px, #b82f2f 8px 12px); }
 .bar.open { background: var(--open); color: #fff; }
+.test-end { position: absolute; top: -3px; bottom: -3px; width: 0; border-left: 2px dashed var(--muted); z-index: 1; }
+.legend i.test-end-swatch { width: 0; height: 12px; border-left: 2px dashed var(--muted); border-radius: 0; vertical-align: -2px; }
 .axis { display: flex; justify-content: space-between; color: var(--faint); font-size: 11px; margin-top: 2px; }
 .more { margin-top: 4px; border: 0; background: none; color: var(--accent); cursor: pointer; padding: 0; font-size: 12px; }
 .pager { display: flex; gap: 8px; align-items: center; justify-content: center; padding: 10px; color: var(--muted); }
