@@ -52,6 +52,7 @@ const packInputs = [
   'src',
   'environment',
   'matchers',
+  'reporter',
   'entry',
 ];
 
