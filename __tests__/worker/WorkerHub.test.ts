@@ -1,0 +1,477 @@
+import { afterEach, describe, expect, jest, test } from '@jest/globals';
+import childProcess from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { IntegrationLifecycle } from '../../environment/IntegrationLifecycle';
+import type { IntegrationScope } from '../../environment/IntegrationScope';
+import { resolveOptions } from '../../environment/options';
+import { WorkerHub } from '../../environment/WorkerHub';
+import { installAutoTracking } from '../../src/autoTrack';
+import type { connectWorker as ConnectWorker } from '../../src/worker/connectWorker';
+import {
+  HUB_ENV_KEY,
+  MAX_RECORDS_PER_WORKER,
+  SCOPE_ENV_KEY,
+  socketPathFor,
+} from '../../src/worker/workerProtocol';
+
+const rootDir = path.resolve(__dirname, '..', '..');
+const crashScript = path.join(rootDir, '__tests__', 'fixtures', 'worker', 'workers', 'crash.js');
+/** A pid no process has: what a child process that is gone looks like. */
+const GONE_PID = 4_000_001;
+
+interface StartedHub {
+  lifecycle: IntegrationLifecycle;
+  hub: WorkerHub;
+  file: IntegrationScope;
+  warnings: string[];
+  directory: string;
+}
+
+const started: StartedHub[] = [];
+
+function startHub(): StartedHub {
+  const warnings: string[] = [];
+  const realmProcess = { env: {} as NodeJS.ProcessEnv };
+  const lifecycle = new IntegrationLifecycle({
+    options: resolveOptions({ leaks: 'off' }),
+    rootDir,
+    testPath: '__tests__/worker/WorkerHub.test.ts',
+    realmProcess,
+    warn: (message) => warnings.push(message),
+  });
+  const hub = WorkerHub.start({
+    lifecycle,
+    rootDir,
+    testPath: '__tests__/worker/WorkerHub.test.ts',
+    realmProcess,
+  });
+  if (hub === undefined) {
+    throw new Error(`the hub did not start: ${warnings.join('\n')}`);
+  }
+  const file = lifecycle.start('file', '__tests__/worker/WorkerHub.test.ts');
+  const directory = process.env[HUB_ENV_KEY] as string;
+  const result = { lifecycle, hub, file, warnings, directory };
+  started.push(result);
+  return result;
+}
+
+afterEach(async () => {
+  for (const { hub, lifecycle } of started.splice(0)) {
+    await hub.close();
+    lifecycle.dispose();
+  }
+});
+
+/** A fresh copy of the worker module: each connects anew, as a new worker would. */
+function connect(): ReturnType<typeof ConnectWorker> {
+  let loaded: typeof ConnectWorker | undefined;
+  jest.isolateModules(() => {
+    // The module must be loaded anew for each connection, which only require can do.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loaded = (require('../../src/worker/connectWorker') as { connectWorker: typeof ConnectWorker })
+      .connectWorker;
+  });
+  return (loaded as typeof ConnectWorker)();
+}
+
+/** Writes a spool file by hand, as a misbehaving worker could; returns its name. */
+function writeSpool(directory: string, lines: unknown[], pid = GONE_PID): string {
+  const name = `${pid}-0-${'0123456789abcdef'}.jsonl`;
+  fs.writeFileSync(
+    path.join(directory, name),
+    lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n',
+  );
+  return name;
+}
+
+function hello(script = crashScript): Record<string, unknown> {
+  return {
+    t: 'hello',
+    v: 1,
+    pid: GONE_PID,
+    ppid: process.pid,
+    thread_id: 0,
+    script,
+    scope: process.env[SCOPE_ENV_KEY] ?? null,
+  };
+}
+
+/** Attaches a control socket to a spool file, and closes it: the process is gone. */
+async function attachAndHangUp(name: string): Promise<void> {
+  const socket = net.connect(socketPathFor(started[0]?.directory as string));
+  await once(socket, 'connect');
+  socket.end(`${JSON.stringify({ t: 'attach', spool: name })}\n`);
+  await once(socket, 'close');
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+function idsOf(scope: IntegrationScope): string[] {
+  return scope.resources.getAllResources().map((record) => record.resource_id);
+}
+
+describe('records of a connected worker', () => {
+  test('land in order in the scope that was running when it connected, marked with their origin', async () => {
+    const { lifecycle } = startHub();
+    const scope = lifecycle.start('test', 'jobs › run');
+    const worker = connect();
+    worker.resources.trackResource('jobs', 'db-connection', 'db:1', { host: 'db.local' });
+    worker.errors.captureCrossModuleError('jobs.db', 'jobs', new TypeError('refused'), {
+      operation: 'connect',
+      context: { attempt: 2 },
+    });
+    worker.config.onConfigChange('jobs.pool_size', 1, 2);
+    worker.resources.releaseResource('db:1');
+    await worker.flush();
+
+    expect(worker.connected).toBe(true);
+    expect(scope.resources.getAllResources()).toEqual([
+      expect.objectContaining({
+        resource_id: 'db:1',
+        resource_type: 'db-connection',
+        owner_module: 'jobs',
+        state: 'released',
+        metadata: {
+          host: 'db.local',
+          thread_id: 0,
+          creation_stack: expect.stringContaining('WorkerHub.test.ts'),
+          creation_site: expect.stringMatching(
+            /^__tests__\/worker\/WorkerHub\.test\.ts:\d+:\d+ in worker thread 0$/,
+          ),
+        },
+      }),
+    ]);
+    expect(scope.errors.getErrorChain()).toEqual([
+      expect.objectContaining({
+        source_module: 'jobs.db',
+        target_module: 'jobs',
+        operation: 'connect',
+        error_type: 'TypeError',
+        error_message: 'refused',
+        context_data: expect.objectContaining({
+          attempt: 2,
+          thread_id: 0,
+          call_stack: [],
+          worker_call_stack: expect.arrayContaining([
+            expect.objectContaining({ file: expect.stringContaining('WorkerHub.test.ts') }),
+          ]),
+        }),
+      }),
+    ]);
+    expect(scope.config.getChangeLog()).toEqual([
+      expect.objectContaining({ config_path: 'jobs.pool_size', old_value: 1, new_value: 2 }),
+    ]);
+  });
+
+  test("keep the worker's ids, or mark one the test already has with where it came from", async () => {
+    const { lifecycle } = startHub();
+    const scope = lifecycle.start('test', 'ids');
+    scope.resources.trackResource('jobs', 'job', 'job:1');
+    const worker = connect();
+    worker.resources.trackResource('jobs', 'job', 'job:1');
+    worker.resources.trackResource('jobs', 'job', 'job:2');
+    worker.resources.releaseResource('job:1');
+    await worker.flush();
+
+    expect(
+      scope.resources.getAllResources().map((record) => [record.resource_id, record.state]),
+    ).toEqual([
+      ['job:1@thread-0', 'released'],
+      ['job:1', 'active'],
+      ['job:2', 'active'],
+    ]);
+  });
+
+  test('that arrive after their test ended go to the file, with one warning', async () => {
+    const { lifecycle, file, warnings } = startHub();
+    const scope = lifecycle.start('test', 'starts a worker');
+    const worker = connect();
+    worker.resources.trackResource('jobs', 'job', 'job:early');
+    await worker.flush();
+    await lifecycle.finish(scope);
+    worker.resources.trackResource('jobs', 'job', 'job:late');
+    worker.resources.releaseResource('job:early');
+    worker.errors.captureCrossModuleError('jobs.db', 'jobs', 'late failure');
+    await worker.flush();
+
+    expect(idsOf(file)).toEqual(['job:late']);
+    expect(scope.resources.getResourceState('job:early')?.state).toBe('released');
+    expect(file.errors.getErrorChain()).toHaveLength(1);
+    expect(warnings).toMatchInlineSnapshot(`
+     [
+       "jest-environment-integration: worker thread 0 (node_modules/.bin/jest) reported records after test "starts a worker" had ended. New resources, errors and config changes went to the test file's records; releases went to the records they release. Await flush() from jest-environment-integration/worker in the worker before the test ends, or end the worker in the test that starts it.",
+     ]
+    `);
+  });
+
+  test('that arrive after the file finished are not recorded, and a warning says so', async () => {
+    const { lifecycle, file, warnings } = startHub();
+    const worker = connect();
+    await lifecycle.finish(file);
+    worker.resources.trackResource('jobs', 'job', 'job:after');
+    await worker.flush();
+
+    expect(idsOf(file)).toEqual([]);
+    expect(warnings).toMatchInlineSnapshot(`
+     [
+       "jest-environment-integration: worker thread 0 (node_modules/.bin/jest) reported records after the test file had ended. They were not recorded, except releases of resources recorded earlier. Await flush() from jest-environment-integration/worker in the worker before the test ends, or end the worker in the test that starts it.",
+     ]
+    `);
+  });
+});
+
+describe('a misbehaving worker', () => {
+  test('has its malformed records skipped, reported with the verdict of its test', async () => {
+    const { lifecycle, directory } = startHub();
+    const scope = lifecycle.start('test', 'garbage');
+    writeSpool(directory, [
+      hello(),
+      { t: 'track', module: 'jobs', type: 'job', id: 'job:valid', metadata: {} },
+      'this is not JSON',
+      { t: 'track', module: '', type: 'job', id: 'job:nameless', metadata: {} },
+      { t: 'release', id: 'job:never' },
+      { t: 'teleport' },
+    ]);
+
+    const errors = await lifecycle.finish(scope);
+
+    expect(idsOf(scope)).toEqual(['job:valid']);
+    expect(errors.map((error) => `${error.name}: ${error.message}`)).toMatchInlineSnapshot(`
+     [
+       "WorkerChannelError: jest-environment-integration skipped 4 malformed records from child process 4000001 (__tests__/fixtures/worker/workers/crash.js). The first, on line 3: it is not JSON: "this is not JSON". Record from workers only through connectWorker() from jest-environment-integration/worker, and leave its channel alone.",
+     ]
+    `);
+  });
+
+  test('is cut off after the record limit, keeping what came before', async () => {
+    const { lifecycle, directory } = startHub();
+    const scope = lifecycle.start('test', 'flood');
+    const tracks = Array.from({ length: MAX_RECORDS_PER_WORKER + 5 }, (_, index) =>
+      JSON.stringify({ t: 'track', module: 'jobs', type: 'job', id: `job:${index}`, metadata: {} }),
+    );
+    writeSpool(directory, [hello(), ...tracks]);
+
+    const errors = await lifecycle.finish(scope);
+
+    expect(scope.resources.getAllResources()).toHaveLength(MAX_RECORDS_PER_WORKER);
+    expect(errors.map((error) => error.message)).toMatchInlineSnapshot(`
+     [
+       "jest-environment-integration stopped recording child process 4000001 (__tests__/fixtures/worker/workers/crash.js), keeping what it sent before: it sent more than 100000 records, the limit per connectWorker(). Track fewer resources per worker (or release and reuse ids), or spread the work over more workers or tests.",
+     ]
+    `);
+  }, 30_000);
+
+  test('whose file does not start with hello is not read, and the file says so', async () => {
+    const { lifecycle, directory, file } = startHub();
+    const scope = lifecycle.start('test', 'no hello');
+    writeSpool(directory, [{ t: 'track', module: 'jobs', type: 'job', id: 'job:1', metadata: {} }]);
+
+    expect(await lifecycle.finish(scope)).toEqual([]);
+    const errors = await lifecycle.finish(file);
+
+    expect(idsOf(scope)).toEqual([]);
+    expect(errors.map((error) => error.message)).toMatchInlineSnapshot(`
+     [
+       "jest-environment-integration stopped recording child process 4000001, keeping what it sent before: its first record was not "hello", so it was not written by connectWorker(). Record from workers only through connectWorker() from jest-environment-integration/worker, and leave its channel alone.",
+     ]
+    `);
+  });
+
+  test('that sends garbage on the control socket loses that socket, and nothing else', async () => {
+    const { lifecycle, directory } = startHub();
+    const scope = lifecycle.start('test', 'socket garbage');
+    const socket = net.connect(socketPathFor(directory));
+    socket.write('{"t":"flush","id":1,"offset":0}\n');
+    await once(socket, 'close');
+    const worker = connect();
+    worker.resources.trackResource('jobs', 'job', 'job:1');
+    await worker.flush();
+
+    expect(idsOf(scope)).toEqual(['job:1']);
+    expect(await lifecycle.finish(scope)).toEqual([]);
+  });
+});
+
+describe('the end of a worker nobody watches', () => {
+  test('with a non-zero exit it reported is captured when its socket closes', async () => {
+    const { lifecycle } = startHub();
+    const scope = lifecycle.start('test', 'exit code');
+    const name = writeSpool(started[0]?.directory as string, [hello(), { t: 'exit', code: 3 }]);
+    await attachAndHangUp(name);
+
+    expect(scope.errors.getErrorChain()).toEqual([
+      expect.objectContaining({
+        source_module: '__tests__.fixtures.worker.workers.crash',
+        target_module: '__tests__.worker.WorkerHub.test',
+        operation: 'child-process',
+        error_type: 'WorkerExitError',
+        error_message: `child process ${GONE_PID} (__tests__/fixtures/worker/workers/crash.js) exited with code 3`,
+        context_data: expect.objectContaining({ pid: GONE_PID, exit_code: 3 }),
+      }),
+    ]);
+  });
+
+  test('with an uncaught exception it reported is captured with that error', async () => {
+    const { lifecycle } = startHub();
+    const scope = lifecycle.start('test', 'uncaught');
+    const error = {
+      name: 'SyntaxError',
+      message: 'bad job',
+      stack: 'SyntaxError: bad job\n    at job (/w.js:1:1)',
+      cause: null,
+    };
+    const name = writeSpool(started[0]?.directory as string, [
+      hello(),
+      { t: 'uncaught', thrown: { kind: 'error', error } },
+      { t: 'exit', code: 1 },
+    ]);
+    await attachAndHangUp(name);
+
+    expect(scope.errors.getErrorChain()).toEqual([
+      expect.objectContaining({ error_type: 'SyntaxError', error_message: 'bad job' }),
+    ]);
+  });
+
+  test('of a process that vanished without a word is captured; a clean exit is not', async () => {
+    const { lifecycle, directory } = startHub();
+    const scope = lifecycle.start('test', 'vanished');
+    await attachAndHangUp(writeSpool(directory, [hello()]));
+    await attachAndHangUp(writeSpool(directory, [hello(), { t: 'exit', code: 0 }], GONE_PID + 1));
+
+    expect(scope.errors.getErrorChain().map((context) => context.error_message)).toEqual([
+      `child process ${GONE_PID} (__tests__/fixtures/worker/workers/crash.js) ended without saying how: it was killed, or crashed in native code`,
+    ]);
+  });
+});
+
+describe('the end of a worker auto-tracking watches', () => {
+  function withAutoTracking(): StartedHub {
+    const hub = startHub();
+    const tracking = installAutoTracking({
+      kinds: ['worker', 'child-process'],
+      currentTracker: () => hub.lifecycle.innermost()?.resources,
+      moduleForFile: () => 'jobs.starter',
+    });
+    started.push({
+      ...hub,
+      hub: { close: async () => tracking.uninstall() } as unknown as WorkerHub,
+    });
+    return hub;
+  }
+
+  function crashesIn(scope: IntegrationScope) {
+    return scope.errors.getErrorChain().map((context) => ({
+      source: context.source_module,
+      target: context.target_module,
+      operation: context.operation,
+      type: context.error_type,
+      message: context.error_message,
+      exit_code: context.context_data.exit_code,
+      signal: context.context_data.signal,
+    }));
+  }
+
+  test('a worker thread that throws is captured, from its script to who started it', async () => {
+    const { lifecycle } = withAutoTracking();
+    const scope = lifecycle.start('test', 'thread throws');
+    const worker = new Worker(crashScript, { workerData: { how: 'unconnected-throw' } });
+    const threadId = worker.threadId;
+    worker.on('error', () => undefined);
+    await new Promise((resolve) => worker.once('exit', resolve));
+
+    expect(crashesIn(scope)).toEqual([
+      {
+        source: '__tests__.fixtures.worker.workers.crash',
+        target: 'jobs.starter',
+        operation: 'worker-thread',
+        type: 'SyntaxError',
+        message: 'bad job definition (unconnected-throw)',
+        exit_code: 1,
+        signal: undefined,
+      },
+    ]);
+    expect(scope.errors.getErrorChain()[0]?.context_data).toMatchObject({ thread_id: threadId });
+  });
+
+  test('a worker thread the test terminates is no crash', async () => {
+    const { lifecycle } = withAutoTracking();
+    const scope = lifecycle.start('test', 'terminated');
+    const worker = new Worker('setInterval(() => {}, 1000)', { eval: true });
+    await once(worker, 'online');
+    await worker.terminate();
+
+    expect(crashesIn(scope)).toEqual([]);
+  });
+
+  test.each([
+    ['exits with a code', ['-e', 'process.exit(3)'], undefined, 'exited with code 3', 3, undefined],
+    [
+      'is killed from outside',
+      ['-e', 'setInterval(() => {}, 1000)'],
+      'SIGKILL',
+      'was killed by SIGKILL',
+      null,
+      'SIGKILL',
+    ],
+  ] as const)(
+    'a child process that %s is captured',
+    async (_case, args, signal, says, exitCode, exitSignal) => {
+      const { lifecycle } = withAutoTracking();
+      const scope = lifecycle.start('test', 'child');
+      const child = childProcess.spawn(process.execPath, [...args]);
+      if (signal !== undefined) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        process.kill(child.pid as number, signal);
+      }
+      await once(child, 'exit');
+
+      expect(crashesIn(scope)).toEqual([
+        expect.objectContaining({
+          target: 'jobs.starter',
+          operation: 'child-process',
+          type: 'WorkerExitError',
+          message: `child process ${child.pid} (${process.execPath}) ${says}`,
+          exit_code: exitCode,
+          signal: exitSignal,
+        }),
+      ]);
+    },
+  );
+
+  test('a child process the test kills is no crash', async () => {
+    const { lifecycle } = withAutoTracking();
+    const scope = lifecycle.start('test', 'killed by the test');
+    const child = childProcess.spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    child.kill();
+    await once(child, 'exit');
+
+    expect(crashesIn(scope)).toEqual([]);
+  });
+});
+
+describe('closing', () => {
+  test('removes the folder and the variables, and warns about a worker still running', async () => {
+    const previous = process.env[HUB_ENV_KEY];
+    const { hub, directory, warnings } = startHub();
+    const worker = connect();
+    worker.resources.trackResource('jobs', 'job', 'job:1');
+    await worker.flush();
+    started.length = 0;
+
+    await hub.close();
+    await hub.close();
+
+    expect(fs.existsSync(directory)).toBe(false);
+    expect(process.env[HUB_ENV_KEY]).toBe(previous);
+    expect(warnings).toMatchInlineSnapshot(`
+     [
+       "jest-environment-integration: worker thread 0 (node_modules/.bin/jest) is still running after the test file finished; what it records from now on is not recorded. End it in the test or hook that starts it (worker.terminate(), child.kill()).",
+     ]
+    `);
+    await expect(worker.flush()).rejects.toThrow('flush(): the records could not be confirmed');
+  });
+});
