@@ -22,6 +22,7 @@ export const modules: Record<string, string> = {
   'src/config/**': 'chunker.config',
   'src/app/**': 'chunker.app',
   'src/cli/**': 'chunker.cli',
+  'bin/**': 'chunker.cli',
   '__tests__/fixtures/**': 'fixtures',
   '__tests__/support/**': 'tests.support',
 };
