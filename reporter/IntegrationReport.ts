@@ -11,7 +11,8 @@ export const REPORT_VERSION = 1;
 
 /**
  * `integration-report.json`: every test of the run with its records, and a summary. Its
- * JSON Schema ships in the package as `reporter/integration-report.schema.json`.
+ * JSON Schema, `reporter/integration-report.schema.json`, is built into the package beside
+ * the reporter (`dist/reporter/integration-report.schema.json`).
  *
  * @example
  * const report: IntegrationReport = JSON.parse(readFileSync('integration-report/integration-report.json', 'utf8'));
