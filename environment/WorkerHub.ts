@@ -113,8 +113,12 @@ export class WorkerHub implements ScopeListener {
   readonly #removeListener: () => void;
   readonly #peers = new Map<string, WorkerPeer>();
   readonly #sockets = new Set<net.Socket>();
-  readonly #scopesByToken = new Map<string, IntegrationScope>();
-  readonly #tokens = new Map<IntegrationScope, string>();
+  /** Weakly, with how to name them: a finished scope must be free to go. */
+  readonly #scopesByToken = new Map<
+    string,
+    { scope: WeakRef<IntegrationScope>; described: string }
+  >();
+  readonly #tokens = new WeakMap<IntegrationScope, string>();
   readonly #finished = new WeakSet<IntegrationScope>();
   readonly #scopesByTracker = new WeakMap<object, IntegrationScope>();
   readonly #threads = new Map<number, WatchedHandle>();
@@ -176,7 +180,7 @@ export class WorkerHub implements ScopeListener {
 
   scopeStarted(scope: IntegrationScope): void {
     const token = String(this.#nextToken++);
-    this.#scopesByToken.set(token, scope);
+    this.#scopesByToken.set(token, { scope: new WeakRef(scope), described: describeScope(scope) });
     this.#tokens.set(scope, token);
     this.#scopesByTracker.set(scope.resources, scope);
     if (scope.kind === 'file') {
@@ -379,8 +383,9 @@ export class WorkerHub implements ScopeListener {
       if (this.#closed) {
         return;
       }
-      const more = this.#read(peer, TURN_BUDGET_BYTES);
-      if (more || (peer.flushes.length > 0 && peer.stopped === undefined)) {
+      // A flush beyond what was written waits for the next poke: a worker writes its records
+      // before it asks, so only a broken one gets here, and it must not keep Jest busy.
+      if (this.#read(peer, TURN_BUDGET_BYTES)) {
         this.#schedule(peer);
       }
     });
@@ -473,7 +478,8 @@ export class WorkerHub implements ScopeListener {
         return;
       }
       peer.hello = record;
-      peer.home = this.#homeOf(peer);
+      const home = this.#homeOf(peer);
+      peer.setHome(home.scope, home.described);
       return;
     }
     switch (record.t) {
@@ -553,7 +559,7 @@ export class WorkerHub implements ScopeListener {
     }
     peer.resources.delete(workerId);
     if (this.#finished.has(resource.scope)) {
-      this.#warnLate(peer, resource.scope);
+      this.#warnLate(peer, describeScope(resource.scope));
     }
     try {
       resource.tracker.releaseResource(resource.id);
@@ -612,26 +618,36 @@ export class WorkerHub implements ScopeListener {
 
   // --- where records go ------------------------------------------------------------
 
-  /** The scope that started the worker: known from auto-tracking, else from the env token. */
-  #homeOf(peer: WorkerPeer): IntegrationScope | undefined {
+  /**
+   * The scope that started the worker (known from auto-tracking, else from the scope token
+   * it inherited, else the file), and how to name it; `scope` is `undefined` when it has
+   * finished and is gone.
+   */
+  #homeOf(peer: WorkerPeer): { scope: IntegrationScope | undefined; described: string } {
     const watched = this.#watchedOf(peer);
     if (watched !== undefined) {
-      return watched.scope;
+      return { scope: watched.scope, described: describeScope(watched.scope) };
     }
     const token = peer.hello?.scope;
-    return (
-      (token === null || token === undefined ? undefined : this.#scopesByToken.get(token)) ??
-      this.#fileScope
-    );
+    const known =
+      token === null || token === undefined ? undefined : this.#scopesByToken.get(token);
+    if (known !== undefined) {
+      return { scope: known.scope.deref(), described: known.described };
+    }
+    return { scope: this.#fileScope, described: describeScope(this.#fileScope) };
   }
 
   /** Where a new record of the worker goes now: its scope, or the file's when that ended. */
   #destination(peer: WorkerPeer): IntegrationScope | undefined {
-    const home = peer.home ?? this.#fileScope;
+    const home = peer.home;
     if (home !== undefined && !this.#finished.has(home)) {
       return home;
     }
-    this.#warnLate(peer, home);
+    this.#warnLate(peer, peer.homeDescription ?? describeScope(undefined));
+    return this.#openFileScope();
+  }
+
+  #openFileScope(): IntegrationScope | undefined {
     const file = this.#fileScope;
     return file !== undefined && !this.#finished.has(file) ? file : undefined;
   }
@@ -796,6 +812,9 @@ export class WorkerHub implements ScopeListener {
     for (const peer of peers) {
       peer.settled = true;
     }
+    // Its peers know their scope by now; the handle's entry would only hold the scope, and a
+    // pid may be given to another process later.
+    (watched.kind === 'worker' ? this.#threads : this.#children).delete(watched.id);
     const crashed =
       watched.error !== undefined ||
       (!watched.endedByParent && (signal !== null || (code !== null && code !== 0)));
@@ -821,7 +840,7 @@ export class WorkerHub implements ScopeListener {
               code,
               signal,
             );
-    this.#captureCrash(watched.scope, {
+    this.#captureCrash(watched.scope, describeScope(watched.scope), {
       kind: watched.kind,
       who,
       source: this.#moduleOf(script ?? undefined),
@@ -866,7 +885,7 @@ export class WorkerHub implements ScopeListener {
             null,
           );
     const script = this.#shownPath(peer.hello.script ?? undefined);
-    this.#captureCrash(peer.home, {
+    this.#captureCrash(peer.home, peer.homeDescription, {
       kind: peer.pid === process.pid ? 'worker' : 'child-process',
       who,
       source: this.#moduleOf(peer.hello.script ?? undefined),
@@ -882,6 +901,7 @@ export class WorkerHub implements ScopeListener {
 
   #captureCrash(
     home: IntegrationScope | undefined,
+    described: string | undefined,
     crash: {
       kind: 'worker' | 'child-process';
       who: string;
@@ -891,13 +911,12 @@ export class WorkerHub implements ScopeListener {
       context: Record<string, unknown>;
     },
   ): void {
-    let scope = home ?? this.#fileScope;
+    let scope = home;
     if (scope === undefined || this.#finished.has(scope)) {
-      const file = this.#fileScope;
-      const late = file !== undefined && !this.#finished.has(file) ? file : undefined;
+      const late = this.#openFileScope();
       this.#warnOnce(
         `crash:${crash.who}`,
-        `jest-environment-integration: ${crash.who} crashed after ${describeScope(scope)} had ended (${errorMessageOf(crash.error)}); ${
+        `jest-environment-integration: ${crash.who} crashed after ${described ?? describeScope(undefined)} had ended (${errorMessageOf(crash.error)}); ${
           late === undefined
             ? 'the test file had finished too, so it was not recorded'
             : "it was added to the test file's errors"
@@ -996,12 +1015,8 @@ export class WorkerHub implements ScopeListener {
 
   /** The open scope a worker's problems are reported against: its own, else the file. */
   #problemScope(peer: WorkerPeer): IntegrationScope | undefined {
-    const home = peer.home ?? this.#fileScope;
-    if (home !== undefined && !this.#finished.has(home)) {
-      return home;
-    }
-    const file = this.#fileScope;
-    return file !== undefined && !this.#finished.has(file) ? file : undefined;
+    const home = peer.home;
+    return home !== undefined && !this.#finished.has(home) ? home : this.#openFileScope();
   }
 
   #problemError(problem: Problem): Error {
@@ -1017,13 +1032,12 @@ export class WorkerHub implements ScopeListener {
     return error;
   }
 
-  #warnLate(peer: WorkerPeer, from: IntegrationScope | undefined): void {
-    const file = this.#fileScope;
-    const fileOpen = file !== undefined && !this.#finished.has(file);
+  #warnLate(peer: WorkerPeer, from: string): void {
+    const fileOpen = this.#openFileScope() !== undefined;
     this.#warnOnce(
-      `late:${peer.name}:${from === undefined ? '' : (this.#tokens.get(from) ?? '')}`,
-      `jest-environment-integration: ${this.#labelOf(peer)} reported records after ${describeScope(from)} had ended. ${
-        fileOpen && from !== file
+      `late:${peer.name}:${from}`,
+      `jest-environment-integration: ${this.#labelOf(peer)} reported records after ${from} had ended. ${
+        fileOpen
           ? "New resources, errors and config changes went to the test file's records; releases went to the records they release."
           : 'They were not recorded, except releases of resources recorded earlier.'
       } Await flush() from jest-environment-integration/worker in the worker before the test ends, or end the worker in the test that starts it.`,

@@ -28,8 +28,8 @@ export class WorkerPeer {
   readonly pid: number;
   readonly threadId: number;
   hello: HelloRecord | undefined;
-  /** The scope that started the worker, once `hello` is read. */
-  home: IntegrationScope | undefined;
+  /** How messages name the scope that started it, even once that scope is gone. */
+  homeDescription: string | undefined;
   socket: net.Socket | undefined;
   /** Counted records accepted (tracks, releases, errors, config changes). */
   records = 0;
@@ -45,6 +45,8 @@ export class WorkerPeer {
   readonly resources = new Map<string, PeerResource>();
   readonly flushes: { id: number; offset: number }[] = [];
   readonly #path: string;
+  /** Weakly: a finished test's records must be free to go, however long the worker runs. */
+  #home: WeakRef<IntegrationScope> | undefined;
   #fd: number | undefined;
   #offset = 0;
   #line = 0;
@@ -56,6 +58,16 @@ export class WorkerPeer {
     this.#path = path;
     this.pid = pid;
     this.threadId = threadId;
+  }
+
+  /** The scope that started the worker, once `hello` is read and while the scope lives. */
+  get home(): IntegrationScope | undefined {
+    return this.#home?.deref();
+  }
+
+  setHome(scope: IntegrationScope | undefined, description: string): void {
+    this.#home = scope === undefined ? undefined : new WeakRef(scope);
+    this.homeDescription = description;
   }
 
   /** Bytes of complete lines read so far: what a `flush` offset is compared with. */
