@@ -15,15 +15,18 @@ import {
 import type { ReporterRun } from './runReporterFixture';
 
 /**
- * Real Jest, 29 and 30, in band and with worker processes, on `__tests__/fixtures/reporter`
+ * Real Jest, 29 and 30, in band, with worker processes and with worker threads, on
+ * `__tests__/fixtures/reporter`
  * with the reporter configured: the report must hold exactly what the fixture's tests
  * recorded, whichever way Jest ran them.
  */
 const RUNS: Array<[string, JestMajor, string[]]> = [
   ['Jest 30 with workers', 30, ['--maxWorkers=2']],
   ['Jest 30 in band', 30, ['--runInBand']],
+  ['Jest 30 with worker threads', 30, ['--maxWorkers=2', '--workerThreads']],
   ['Jest 29 with workers', 29, ['--maxWorkers=2']],
   ['Jest 29 in band', 29, ['--runInBand']],
+  ['Jest 29 with worker threads', 29, ['--maxWorkers=2', '--workerThreads']],
 ];
 const runs = new Map<string, ReporterRun>();
 
@@ -363,20 +366,27 @@ describe.each(RUNS.map(([name]) => name))('%s', (name) => {
   });
 });
 
-test('the records came from Jest’s worker processes, or from its main process in band', () => {
-  const ppidOf = (name: string): unknown =>
-    scopeOf(reportOf(name), 'fileScope.test.js', 'fileScope.test.js', 'file').resources[0]
-      ?.metadata['ppid'];
+test('the records came from Jest’s main process, its worker threads or its worker processes', () => {
+  const ranIn = (name: string) => {
+    const { ppid, thread } = scopeOf(
+      reportOf(name),
+      'fileScope.test.js',
+      'fileScope.test.js',
+      'file',
+    ).resources[0]?.metadata as { ppid: number; thread: number };
+    // This test started Jest's main process: a file run there (or in one of its threads) has
+    // this test's process as parent, a file run in a worker process has Jest's main process.
+    return ppid !== process.pid ? 'worker process' : thread === 0 ? 'main thread' : 'worker thread';
+  };
 
-  // In band, the file ran in Jest's main process, which this test started.
-  expect([ppidOf('Jest 30 in band'), ppidOf('Jest 29 in band')]).toEqual([
-    process.pid,
-    process.pid,
+  expect(RUNS.map(([name]) => [name, ranIn(name)])).toEqual([
+    ['Jest 30 with workers', 'worker process'],
+    ['Jest 30 in band', 'main thread'],
+    ['Jest 30 with worker threads', 'worker thread'],
+    ['Jest 29 with workers', 'worker process'],
+    ['Jest 29 in band', 'main thread'],
+    ['Jest 29 with worker threads', 'worker thread'],
   ]);
-  // In a worker, the file ran in a process that Jest's main process started.
-  expect([ppidOf('Jest 30 with workers'), ppidOf('Jest 29 with workers')]).not.toContain(
-    process.pid,
-  );
 });
 
 test('every run, in band or with workers, under Jest 29 or 30, gives the same report', () => {
