@@ -16,9 +16,8 @@ import type { ReporterRun } from './runReporterFixture';
 
 /**
  * Real Jest, 29 and 30, in band, with worker processes and with worker threads, on
- * `__tests__/fixtures/reporter`
- * with the reporter configured: the report must hold exactly what the fixture's tests
- * recorded, whichever way Jest ran them.
+ * `__tests__/fixtures/reporter` with the reporter configured: the report must hold exactly
+ * what the fixture's tests recorded, whichever way Jest ran them.
  */
 const RUNS: Array<[string, JestMajor, string[]]> = [
   ['Jest 30 with workers', 30, ['--maxWorkers=2']],
