@@ -437,6 +437,8 @@ export const PAGE_SCRIPT = String.raw`
   }
 
   // ---- error propagation ----------------------------------------------------------------
+  var TOP = 50;
+  var BACK_EDGE_DEPTH = 90;
   function graphLayout(edges) {
     var modules = [];
     edges.forEach(function (edge) {
@@ -471,16 +473,23 @@ export const PAGE_SCRIPT = String.raw`
       column.sort(function (a, b) { return order[a] - order[b] || (a < b ? -1 : a > b ? 1 : 0); });
       var offset = (tallest - column.length) * (height + gapY) / 2;
       column.forEach(function (module, y) {
-        positions[module] = { x: 30 + x * (width + gapX), y: 30 + offset + y * (height + gapY), width: width, height: height, rank: x };
+        positions[module] = { x: 30 + x * (width + gapX), y: TOP + offset + y * (height + gapY), width: width, height: height, rank: x };
       });
     });
-    var bottom = 30 + tallest * height + (tallest - 1) * gapY;
-    return { positions: positions, width: 60 + columns.length * width + (columns.length - 1) * gapX, height: bottom + 30, bottom: bottom };
+    var bottom = TOP + tallest * height + (tallest - 1) * gapY;
+    // Room below for arrows that go back, or across several columns, under the modules.
+    var below = edges.some(function (edge) {
+      var from = positions[edge.source_module], to = positions[edge.target_module];
+      return from !== to && to.rank !== from.rank + 1;
+    }) ? BACK_EDGE_DEPTH + 30 : 30;
+    return { positions: positions, width: 60 + columns.length * width + (columns.length - 1) * gapX, height: bottom + below, bottom: bottom };
   }
   function renderGraph(edges) {
     var layout = graphLayout(edges);
     var most = Math.max.apply(null, edges.map(function (edge) { return edge.count; }));
-    var root = svg('svg', { width: layout.width, height: layout.height + 50, viewBox: '0 0 ' + layout.width + ' ' + (layout.height + 50), role: 'img', 'aria-label': 'Modules that errors crossed, source to target' },
+    // Drawn at its natural size, and scaled down to the panel's width when wider.
+    var root = svg('svg', { width: layout.width, height: layout.height, viewBox: '0 0 ' + layout.width + ' ' + layout.height,
+      style: 'max-width: 100%; height: auto', role: 'img', 'aria-label': 'Modules that errors crossed, source to target' },
       svg('defs', null, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '9', markerHeight: '9', markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' },
         svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: 'var(--leak)' }))));
     var nodeElements = {};
@@ -507,7 +516,7 @@ export const PAGE_SCRIPT = String.raw`
       } else {
         // Back or sideways edges arc below the nodes, so they never hide forward ones.
         var sx = from.x + from.width / 2, sy = from.y + from.height, tx = to.x + to.width / 2, ty = to.y + to.height + 2;
-        var depth = 40 + Math.abs(sx - tx) / 6;
+        var depth = Math.min(40 + Math.abs(sx - tx) / 6, BACK_EDGE_DEPTH);
         path = 'M ' + sx + ' ' + sy + ' C ' + sx + ' ' + (sy + depth) + ', ' + tx + ' ' + (ty + depth) + ', ' + tx + ' ' + ty;
         labelX = (sx + tx) / 2; labelY = Math.max(sy, ty) + depth * 0.75;
       }
@@ -579,11 +588,12 @@ export const PAGE_SCRIPT = String.raw`
         h('thead', null, h('tr', null, ['From → to', 'Operation', 'Type', 'Message', 'Test'].map(function (title) { return h('th', { text: title }); }))),
         h('tbody', null, list.slice(page * TABLE_PAGE, (page + 1) * TABLE_PAGE).map(function (entry) {
           var context = entry.context;
+          var message = String(context.error_message);
           return h('tr', { className: 'clickable', onclick: function () { showError(entry.row, context); } },
             h('td', null, h('code', { text: context.source_module + ' → ' + context.target_module })),
             h('td', null, h('code', { text: context.operation })),
             h('td', { text: context.error_type }),
-            h('td', { text: context.error_message.length > 140 ? context.error_message.slice(0, 139) + '…' : context.error_message }),
+            h('td', { text: message.length > 140 ? message.slice(0, 139) + '…' : message }),
             h('td', { className: 'sub', text: entry.row.file.path + ' › ' + scopeLabel(entry.row) }));
         })))),
       pager(page, list.length, TABLE_PAGE, function (next) { setState({ errorPage: next }); }));
