@@ -191,6 +191,17 @@ describe('the report of a run of 2,000 tests', () => {
     expect(await page.locator('.row').count()).toBe(1);
     expect(await page.locator('.row .bar').count()).toBe(3);
   });
+
+  test('draws the errors of six modules that form a cycle, and pages through 181 config changes', async () => {
+    await page.click(TAB('errors'));
+    expect(await page.locator('svg g.node').count()).toBe(6);
+    expect(await page.locator('svg g.edge').count()).toBe(6);
+
+    await page.click(TAB('config'));
+    expect(await page.locator('tbody tr').count()).toBe(100);
+    expect(await page.locator('.pager span').innerText()).toBe('Page 1 of 2');
+    expect(problems).toEqual([]);
+  });
 });
 
 test('shows a recorded `</script>` as text, without running it', async () => {
