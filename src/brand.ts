@@ -10,7 +10,8 @@ export type BrandKind =
   | 'ResourceTracker'
   | 'ConfigChangeObserver'
   | 'ErrorPropagation'
-  | 'IntegrationHandle';
+  | 'IntegrationHandle'
+  | 'IntegrationReporter';
 
 export function brandOf(value: unknown): BrandKind | undefined {
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) {
