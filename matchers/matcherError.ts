@@ -1,13 +1,15 @@
 import type { MatcherContext } from 'expect';
 import { brandOf } from '../src/brand';
+import type { BrandKind } from '../src/brand';
 
 /** What each of this package's objects is called when it is the wrong thing to pass. */
-const BRANDED_NAMES = {
+const BRANDED_NAMES: Readonly<Record<BrandKind, string>> = {
   IntegrationHandle: 'the `integration` handle',
   ResourceTracker: 'a ResourceTracker',
   ConfigChangeObserver: 'a ConfigChangeObserver',
   ErrorPropagation: 'an ErrorPropagation',
-} as const;
+  IntegrationReporter: 'the integration reporter',
+};
 
 /**
  * A matcher error: wrong usage rather than a failed assertion, so it is thrown, not
