@@ -2,7 +2,6 @@ import type { ChildProcess } from 'node:child_process';
 import { errorMonitor } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
@@ -30,6 +29,18 @@ import type { HubControl, SpoolRecord } from '../src/worker/workerProtocol';
 import { findAutoTrackedHandle } from './findAutoTrackedHandle';
 import type { IntegrationLifecycle, ScopeListener } from './IntegrationLifecycle';
 import type { IntegrationScope } from './IntegrationScope';
+import { makeSpoolDirectory, removeSpoolDirectory } from './spoolDirectory';
+import {
+  WORKER_ADVICE,
+  floodReason,
+  lateCrashMessage,
+  lateRecordsMessage,
+  stillRunningMessage,
+  stoppedNotice,
+  unavailableMessage,
+  workerChannelError,
+} from './workerMessages';
+import type { WorkerAdvice } from './workerMessages';
 import { WorkerPeer } from './WorkerPeer';
 
 /** Counted records all workers of one test file may send together. */
@@ -38,8 +49,6 @@ export const MAX_RECORDS_PER_FILE = 400_000;
 export const MAX_MALFORMED_PER_WORKER = 20;
 /** Bytes read per worker in one turn of the event loop, so that a flood cannot stall it. */
 const TURN_BUDGET_BYTES = 1024 * 1024;
-/** The longest Unix socket path every platform accepts. */
-const MAX_SOCKET_PATH_BYTES = 100;
 
 /** What the hub needs from the environment. */
 export interface WorkerHubOptions {
@@ -74,14 +83,6 @@ interface Problem {
   /** What was wrong (the first malformed record, or why the worker was cut off). */
   readonly detail: string;
 }
-
-/** What to do about a worker that was cut off, by why. */
-const ADVICE = {
-  flood:
-    'Track fewer resources per worker (or release and reuse ids), or spread the work over more workers or tests.',
-  protocol:
-    'Record from workers only through connectWorker() from jest-environment-integration/worker, and leave its channel alone.',
-} as const;
 
 function notOnStack(): void {
   // Handed to CAPTURE_BELOW, which leaves out every frame from here up: as this function
@@ -139,13 +140,12 @@ export class WorkerHub implements ScopeListener {
     let directory: string | undefined;
     try {
       directory = makeSpoolDirectory();
-      removeAtExit(directory);
       const server = net.createServer();
       server.listen(socketPathFor(directory));
       return new WorkerHub(options, directory, server);
     } catch (error) {
       if (directory !== undefined) {
-        fs.rmSync(directory, { recursive: true, force: true });
+        removeSpoolDirectory(directory);
       }
       options.lifecycle.warn(unavailableMessage(error));
       return undefined;
@@ -266,12 +266,7 @@ export class WorkerHub implements ScopeListener {
       peer.close();
     }
     this.#server.close();
-    try {
-      fs.rmSync(this.#directory, { recursive: true, force: true });
-      openDirectories.delete(this.#directory);
-    } catch {
-      // A spool file still open on Windows: removed when the process exits.
-    }
+    removeSpoolDirectory(this.#directory);
     for (const [key, value] of Object.entries(this.#previousEnv)) {
       if (value === undefined) {
         delete process.env[key];
@@ -916,11 +911,12 @@ export class WorkerHub implements ScopeListener {
       const late = this.#openFileScope();
       this.#warnOnce(
         `crash:${crash.who}`,
-        `jest-environment-integration: ${crash.who} crashed after ${described ?? describeScope(undefined)} had ended (${errorMessageOf(crash.error)}); ${
-          late === undefined
-            ? 'the test file had finished too, so it was not recorded'
-            : "it was added to the test file's errors"
-        }. End workers in the test that starts them.`,
+        lateCrashMessage(
+          crash.who,
+          described ?? describeScope(undefined),
+          crash.error,
+          late !== undefined,
+        ),
       );
       scope = late;
     }
@@ -947,10 +943,7 @@ export class WorkerHub implements ScopeListener {
     if (!running) {
       this.#settlePeer(peer, isChild);
     } else if (peer.stopped === undefined) {
-      this.#warnOnce(
-        `running:${peer.name}`,
-        `jest-environment-integration: ${this.#labelOf(peer)} is still running after the test file finished; what it records from now on is not recorded. End it in the test or hook that starts it (worker.terminate(), child.kill()).`,
-      );
+      this.#warnOnce(`running:${peer.name}`, stillRunningMessage(this.#labelOf(peer)));
     }
   }
 
@@ -977,18 +970,18 @@ export class WorkerHub implements ScopeListener {
     this.#report(peer, 'malformed', detail);
   }
 
-  #stop(peer: WorkerPeer, reason: string, advice: keyof typeof ADVICE): void {
+  #stop(peer: WorkerPeer, reason: string, advice: WorkerAdvice): void {
     if (peer.stopped !== undefined) {
       return;
     }
     peer.stopped = reason;
     this.#send(peer, {
       t: 'refused',
-      reason: `jest-environment-integration stopped recording this worker: ${reason}`,
+      reason: stoppedNotice(reason),
     });
     this.#answerFlushes(peer);
     peer.close();
-    this.#report(peer, 'stopped', `${reason}. ${ADVICE[advice]}`);
+    this.#report(peer, 'stopped', `${reason}. ${WORKER_ADVICE[advice]}`);
   }
 
   /** Keeps a problem for the verdict of the worker's scope (malformed records counted). */
@@ -1020,27 +1013,18 @@ export class WorkerHub implements ScopeListener {
   }
 
   #problemError(problem: Problem): Error {
-    const who = this.#labelOf(problem.peer);
-    const message =
-      problem.kind === 'stopped'
-        ? `jest-environment-integration stopped recording ${who}, keeping what it sent before: ${problem.detail}`
-        : `jest-environment-integration skipped ${problem.count === 1 ? 'a malformed record' : `${problem.count} malformed records`} from ${who}. The first${problem.detail}. ${ADVICE.protocol}`;
-    const error = new Error(message);
-    error.name = 'WorkerChannelError';
-    // The environment's own frames say nothing: Jest shows the message alone.
-    error.stack = `${error.name}: ${message}\n    at node:internal/jest-environment-integration:1:1`;
-    return error;
+    return workerChannelError(
+      problem.kind,
+      this.#labelOf(problem.peer),
+      problem.detail,
+      problem.count,
+    );
   }
 
   #warnLate(peer: WorkerPeer, from: string): void {
-    const fileOpen = this.#openFileScope() !== undefined;
     this.#warnOnce(
       `late:${peer.name}:${from}`,
-      `jest-environment-integration: ${this.#labelOf(peer)} reported records after ${from} had ended. ${
-        fileOpen
-          ? "New resources, errors and config changes went to the test file's records; releases went to the records they release."
-          : 'They were not recorded, except releases of resources recorded earlier.'
-      } Await flush() from jest-environment-integration/worker in the worker before the test ends, or end the worker in the test that starts it.`,
+      lateRecordsMessage(this.#labelOf(peer), from, this.#openFileScope() !== undefined),
     );
   }
 
@@ -1074,46 +1058,6 @@ function markEndedByParent(handle: object, method: string, watched: WatchedHandl
       return Reflect.apply(original, this, args);
     },
   });
-}
-
-const openDirectories = new Set<string>();
-
-/** An environment that is never torn down (a crashed run) still leaves no folder behind. */
-function removeAtExit(directory: string): void {
-  if (openDirectories.size === 0) {
-    process.once('exit', () => {
-      for (const open of openDirectories) {
-        try {
-          fs.rmSync(open, { recursive: true, force: true });
-        } catch {
-          // Nothing more can be done while the process exits.
-        }
-      }
-      openDirectories.clear();
-    });
-  }
-  openDirectories.add(directory);
-}
-
-function makeSpoolDirectory(): string {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'jest-integration-'));
-  if (
-    process.platform === 'win32' ||
-    Buffer.byteLength(socketPathFor(directory)) <= MAX_SOCKET_PATH_BYTES
-  ) {
-    return directory;
-  }
-  // A long TMPDIR (macOS) would make the socket path too long to bind.
-  fs.rmSync(directory, { recursive: true, force: true });
-  return fs.mkdtempSync('/tmp/jest-integration-');
-}
-
-function unavailableMessage(error: unknown): string {
-  return `jest-environment-integration could not open the channel for worker threads and child processes (${errorMessageOf(error)}); connectWorker() in them keeps its records to itself.`;
-}
-
-function floodReason(limit: number, scope: string): string {
-  return `it sent more than ${limit} records, the limit ${scope}`;
 }
 
 /** An id not active in `tracker`: the worker's own, or marked with where it came from. */

@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { socketPathFor } from '../src/worker/workerProtocol';
+
+/** The longest Unix socket path every platform accepts. */
+const MAX_SOCKET_PATH_BYTES = 100;
+
+const openDirectories = new Set<string>();
+
+/**
+ * A fresh folder for one test file's worker channel, removed when the process exits if
+ * `removeSpoolDirectory` was never called (a run that crashed before teardown).
+ *
+ * @example
+ * const directory = makeSpoolDirectory(); // '/tmp/jest-integration-Ab12Cd'
+ * removeSpoolDirectory(directory);
+ */
+export function makeSpoolDirectory(): string {
+  let directory = fs.mkdtempSync(path.join(os.tmpdir(), 'jest-integration-'));
+  if (
+    process.platform !== 'win32' &&
+    Buffer.byteLength(socketPathFor(directory)) > MAX_SOCKET_PATH_BYTES
+  ) {
+    // A long TMPDIR (macOS) would make the socket path too long to bind.
+    fs.rmSync(directory, { recursive: true, force: true });
+    directory = fs.mkdtempSync('/tmp/jest-integration-');
+  }
+  if (openDirectories.size === 0) {
+    process.once('exit', removeAll);
+  }
+  openDirectories.add(directory);
+  return directory;
+}
+
+/** Removes the folder and what is in it. Never throws. */
+export function removeSpoolDirectory(directory: string): void {
+  try {
+    fs.rmSync(directory, { recursive: true, force: true });
+    openDirectories.delete(directory);
+  } catch {
+    // A spool file still open on Windows: removed when the process exits.
+  }
+}
+
+function removeAll(): void {
+  for (const directory of openDirectories) {
+    try {
+      fs.rmSync(directory, { recursive: true, force: true });
+    } catch {
+      // Nothing more can be done while the process exits.
+    }
+  }
+  openDirectories.clear();
+}
