@@ -9,6 +9,7 @@ const BRANDED_NAMES: Readonly<Record<BrandKind, string>> = {
   ConfigChangeObserver: 'a ConfigChangeObserver',
   ErrorPropagation: 'an ErrorPropagation',
   IntegrationReporter: 'the integration reporter',
+  WorkerIntegration: 'a worker connection (connectWorker())',
 };
 
 /**

@@ -11,7 +11,8 @@ export type BrandKind =
   | 'ConfigChangeObserver'
   | 'ErrorPropagation'
   | 'IntegrationHandle'
-  | 'IntegrationReporter';
+  | 'IntegrationReporter'
+  | 'WorkerIntegration';
 
 export function brandOf(value: unknown): BrandKind | undefined {
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) {
