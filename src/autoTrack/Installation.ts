@@ -1,6 +1,7 @@
 import type { AutoTrackKind } from './AutoTrackKind';
 import type { AutoTrackTarget } from './AutoTrackTarget';
-import type { CreationOrigin } from './findCreationOrigin';
+import { createFileClassifier } from './findCreationOrigin';
+import type { ClassifiedFile, CreationOrigin } from './findCreationOrigin';
 import { describeHandle, hasRefOf, isHandleClosed } from './handleState';
 import type { UnrefPolicy } from './resolveAutoTrackOption';
 import type { TrackedHandle } from './TrackedHandle';
@@ -27,8 +28,12 @@ export class Installation {
   /** Tracked handles not yet released, by resource id. */
   readonly open = new Map<string, TrackedHandle>();
   readonly #modules = new Map<string, string>();
+  /** Where each file of a creation stack belongs, remembered per file. */
+  readonly classifyFile: (reported: string) => ClassifiedFile | undefined;
 
-  constructor(readonly settings: InstallationSettings) {}
+  constructor(readonly settings: InstallationSettings) {
+    this.classifyFile = createFileClassifier(settings.isUserFile);
+  }
 
   /** The cheap test every wrapper makes first. */
   tracks(kind: AutoTrackKind): boolean {

@@ -118,7 +118,10 @@ export function beginTracking(
   try {
     const settings = attribution.installation.settings;
     const callSites = captureCallSites(below, settings.stackTraceLimit);
-    const origin: CreationOrigin = findCreationOrigin(callSites, settings.isUserFile);
+    const origin: CreationOrigin = findCreationOrigin(
+      callSites,
+      attribution.installation.classifyFile,
+    );
     if (origin.byTooling) {
       return undefined;
     }

@@ -45,35 +45,20 @@ const OWN_FOLDERS = ['src', 'dist', 'environment', 'matchers', 'entry'].map(
   (folder) => `${PACKAGE_ROOT}${sep}${folder}${sep}`,
 );
 
-/** Turns what a call site reports (a path, a `file://` URL, `node:internal/...`) into a path, or `undefined` for Node's own code and code without a file. */
-export function callSiteFile(callSite: NodeJS.CallSite): string | undefined {
-  let file: string | null | undefined;
-  try {
-    file = callSite.getFileName() ?? callSite.getScriptNameOrSourceURL();
-  } catch {
-    return undefined;
-  }
-  if (typeof file !== 'string' || file === '' || file.startsWith('node:')) {
-    return undefined;
-  }
-  if (file.startsWith('file://')) {
-    try {
-      return fileURLToPath(file);
-    } catch {
-      return undefined;
-    }
-  }
-  return isAbsolute(file) ? file : undefined;
+/** Where a file of a creation stack belongs. */
+export type FileRole = 'tooling' | 'own' | 'user' | 'dependency';
+
+/** What a call site's file is, once read and classified. */
+export interface ClassifiedFile {
+  readonly path: string;
+  readonly role: FileRole;
+  /** The npm package, for a file inside `node_modules`. */
+  readonly packageName: string | undefined;
 }
 
 /** A file of this package itself. */
 export function isOwnFile(file: string): boolean {
   return OWN_FOLDERS.some((folder) => file.startsWith(folder));
-}
-
-/** A file of Jest or of this package: handles it creates first-hand are never tracked. */
-export function isToolingFile(file: string): boolean {
-  return TOOLING_PACKAGE.test(file) || isOwnFile(file);
 }
 
 /**
@@ -84,35 +69,94 @@ export function isUserFileByDefault(file: string): boolean {
   return !/[\\/]node_modules[\\/]/.test(file) && !isOwnFile(resolve(file));
 }
 
+/**
+ * Classifies the file names call sites report (a path, a `file://` URL,
+ * `node:internal/...`), remembering each answer: a test run asks about the same few files
+ * thousands of times. `undefined` stands for Node's own code and code without a file.
+ */
+export function createFileClassifier(
+  isUserFile: (file: string) => boolean,
+): (reported: string) => ClassifiedFile | undefined {
+  const known = new Map<string, ClassifiedFile | undefined>();
+  return (reported) => {
+    if (known.has(reported)) {
+      return known.get(reported);
+    }
+    const classified = classify(reported, isUserFile);
+    known.set(reported, classified);
+    return classified;
+  };
+}
+
+function classify(
+  reported: string,
+  isUserFile: (file: string) => boolean,
+): ClassifiedFile | undefined {
+  if (reported === '' || reported.startsWith('node:')) {
+    return undefined;
+  }
+  let path = reported;
+  if (reported.startsWith('file://')) {
+    try {
+      path = fileURLToPath(reported);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!isAbsolute(path)) {
+    return undefined;
+  }
+  const packageName = NODE_MODULES_PACKAGE.exec(path)?.[1]?.replace(/\\/g, '/');
+  if (TOOLING_PACKAGE.test(path)) {
+    return { path, role: 'tooling', packageName };
+  }
+  if (isOwnFile(path)) {
+    return { path, role: 'own', packageName };
+  }
+  let isUser = false;
+  try {
+    isUser = isUserFile(path);
+  } catch {
+    // A broken predicate must not break the code under test: treat the file as foreign.
+  }
+  return { path, role: isUser ? 'user' : 'dependency', packageName };
+}
+
 /** Reads who created a handle from its call sites (see `CreationOrigin`). Never throws. */
 export function findCreationOrigin(
   callSites: readonly NodeJS.CallSite[],
-  isUserFile: (file: string) => boolean,
+  classifyFile: (reported: string) => ClassifiedFile | undefined,
 ): CreationOrigin {
   let packageName: string | undefined;
   let seenCode = false;
   for (let index = 0; index < callSites.length; index += 1) {
-    const file = callSiteFile(callSites[index] as NodeJS.CallSite);
+    const file = classifyCallSite(callSites[index] as NodeJS.CallSite, classifyFile);
     if (file === undefined) {
       continue;
     }
-    if (!seenCode && isToolingFile(file)) {
+    if (!seenCode && (file.role === 'tooling' || file.role === 'own')) {
       return { byTooling: true, userFrameIndex: -1, userFile: undefined, packageName: undefined };
     }
     seenCode = true;
-    if (isOwnFile(file)) {
-      continue;
+    if (file.role === 'user') {
+      return { byTooling: false, userFrameIndex: index, userFile: file.path, packageName };
     }
-    let isUser = false;
-    try {
-      isUser = isUserFile(file);
-    } catch {
-      // A broken predicate must not break the code under test: treat the file as foreign.
+    if (file.role === 'dependency') {
+      packageName ??= file.packageName;
     }
-    if (isUser) {
-      return { byTooling: false, userFrameIndex: index, userFile: file, packageName };
-    }
-    packageName ??= NODE_MODULES_PACKAGE.exec(file)?.[1]?.replace(/\\/g, '/');
   }
   return { byTooling: false, userFrameIndex: -1, userFile: undefined, packageName };
+}
+
+function classifyCallSite(
+  callSite: NodeJS.CallSite,
+  classifyFile: (reported: string) => ClassifiedFile | undefined,
+): ClassifiedFile | undefined {
+  let reported: string | null | undefined;
+  try {
+    reported = callSite.getFileName() ?? callSite.getScriptNameOrSourceURL();
+  } catch {
+    return undefined;
+  }
+  return typeof reported === 'string' ? classifyFile(reported) : undefined;
 }
