@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import type { FSWatcher } from 'node:fs';
 import { watch } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
@@ -167,21 +167,24 @@ export class ChunkCache extends EventEmitter<ChunkCacheEvents> {
       return;
     }
     const watcher = await ChunkCache.#watchDirectory(absolute);
-    this.#watcher?.close();
+    const previous = this.#watcher;
+    this.#watcher = undefined;
+    await closeWatcher(previous);
     await Promise.all(this.#checks.values());
     this.#memory.clear();
     this.#dir = absolute;
     this.#attach(watcher, absolute);
   }
 
-  /** Stops watching and waits for the checks in flight. Safe to call twice. */
+  /** Stops watching (resolves once the watcher is closed) and waits for the checks in flight. Safe to call twice. */
   async close(): Promise<void> {
     if (this.#closed) {
       return;
     }
     this.#closed = true;
-    this.#watcher?.close();
+    const watcher = this.#watcher;
     this.#watcher = undefined;
+    await closeWatcher(watcher);
     await Promise.all(this.#checks.values());
     this.#memory.clear();
     this.emit('close');
@@ -272,6 +275,16 @@ export class ChunkCache extends EventEmitter<ChunkCacheEvents> {
       });
     }
   }
+}
+
+/** Closes a watcher and resolves on its `close` event, which Node emits on a later tick. */
+async function closeWatcher(watcher: FSWatcher | undefined): Promise<void> {
+  if (!watcher) {
+    return;
+  }
+  const closed = once(watcher, 'close');
+  watcher.close();
+  await closed;
 }
 
 /** The entry's file name: a hash of the source's absolute path. */

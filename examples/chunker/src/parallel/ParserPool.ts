@@ -74,6 +74,8 @@ export class ParserPool extends EventEmitter<ParserPoolEvents> {
   readonly #parserModule: string | undefined;
   readonly #graceMs: number;
   readonly #workers = new Set<PoolWorker>();
+  /** Workers that threw and are being terminated: `close()` waits for them to exit too. */
+  readonly #exiting = new Set<Promise<unknown>>();
   readonly #queue: Job[] = [];
   #nextJobId = 1;
   #nextWorkerId = 1;
@@ -136,7 +138,10 @@ export class ParserPool extends EventEmitter<ParserPoolEvents> {
     this.#dispatch();
   }
 
-  /** Rejects the queued and running jobs with `PoolClosedError` and terminates every worker. */
+  /**
+   * Rejects the queued and running jobs with `PoolClosedError`, terminates every worker, and
+   * resolves once every thread the pool started has exited.
+   */
   close(): Promise<void> {
     this.#closing ??= this.#shutDown();
     return this.#closing;
@@ -156,6 +161,7 @@ export class ParserPool extends EventEmitter<ParserPoolEvents> {
         return this.#retire(entry);
       }),
     );
+    await Promise.all(this.#exiting);
   }
 
   #dispatch(): void {
@@ -170,9 +176,10 @@ export class ParserPool extends EventEmitter<ParserPoolEvents> {
         this.#assign(entry, this.#queue.shift() as Job);
       }
     }
-    const starting = [...this.#workers].filter((entry) => !entry.ready).length;
+    let starting = [...this.#workers].filter((entry) => !entry.ready).length;
     while (this.#workers.size < this.#size && this.#queue.length > starting) {
       this.#spawn();
+      starting += 1;
     }
   }
 
@@ -258,7 +265,9 @@ export class ParserPool extends EventEmitter<ParserPoolEvents> {
       ...('cause' in how ? { cause: how.cause } : {}),
     };
     if (how.exitCode === undefined) {
-      void entry.worker.terminate();
+      const exited = entry.worker.terminate();
+      this.#exiting.add(exited);
+      void exited.finally(() => this.#exiting.delete(exited));
     }
     if (job) {
       const crash = new WorkerCrashError(
