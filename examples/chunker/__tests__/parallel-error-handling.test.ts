@@ -63,6 +63,25 @@ describe('a parse worker that crashes', () => {
     },
   );
 
+  test('is recorded by the environment itself, as a crash of the thread the pool started', async () => {
+    const file = await dir.write('crash.ts', '@crash-exit\n');
+    const chunker = await openChunker(crashingParser);
+
+    await expect(chunker.chunkFiles([file])).rejects.toThrow(WorkerCrashError);
+    await chunker.close();
+
+    expect(integration.errors.getErrorChain()).toContainEqual(
+      expect.objectContaining({
+        source_module: 'chunker.parallel',
+        target_module: 'chunker.parallel',
+        context_data: expect.objectContaining({
+          exit_code: 3,
+          script: 'src/parallel/parseWorker.ts',
+        }),
+      }),
+    );
+  });
+
   test("keeps the worker's own error as the cause, rebuilt across the thread boundary", async () => {
     const file = await dir.write('crash.ts', '@crash-throw\n');
     const chunker = await openChunker(crashingParser);
@@ -174,6 +193,8 @@ describe('a worker that hangs', () => {
 
     await pool.close();
     expect(integration).toHaveNoLeakedResources('chunker.parallel');
+    // The pool terminated the hung worker itself: that is no crash.
+    expect(integration.errors.getErrorChain()).toEqual([]);
   });
 });
 

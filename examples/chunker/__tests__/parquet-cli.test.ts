@@ -113,6 +113,13 @@ describe('chunker export, when the work fails', () => {
     );
 
     expect(run.code).toBe(2);
+    expect(integration.errors.getErrorChain()).toEqual([
+      expect.objectContaining({
+        source_module: 'chunker.cli',
+        target_module: 'tests.support',
+        context_data: expect.objectContaining({ exit_code: 2, script: 'bin/chunker.js' }),
+      }),
+    ]);
     const reported = captureCliFailure(run);
     expect(reported).toMatchObject({
       name: 'ParseError',
