@@ -1178,6 +1178,36 @@ describe('adopt', () => {
   });
 });
 
+describe('isAdopted and onAdopt', () => {
+  test('says whether an object is adopted, for as long as its record is active', () => {
+    const resources = new ResourceTracker();
+    const socket = new FakeSocket();
+    expect(resources.isAdopted(socket)).toBe(false);
+
+    resources.adopt('api', 'socket', socket);
+    expect(resources.isAdopted(socket)).toBe(true);
+
+    socket.destroy();
+    expect(resources.isAdopted(socket)).toBe(false);
+  });
+
+  test.each([null, undefined, 'socket', 42])('answers false for %p', (value) => {
+    expect(new ResourceTracker().isAdopted(value)).toBe(false);
+  });
+
+  test('tells onAdopt the object and its new record', () => {
+    const adoptions: Array<[object, string]> = [];
+    const resources = new ResourceTracker({
+      onAdopt: (object, record) => adoptions.push([object, record.resource_id]),
+    });
+    const socket = new FakeSocket();
+
+    resources.adopt('api', 'socket', socket, { id: 'socket:1' });
+
+    expect(adoptions).toEqual([[socket, 'socket:1']]);
+  });
+});
+
 describe('closeLeaked', () => {
   test('closes every leaked resource that has a closer, and leaves the others active', async () => {
     const resources = new ResourceTracker();

@@ -61,6 +61,8 @@ export interface ScopeListener {
   verdictErrors?(scope: IntegrationScope): Error[];
   /** Called with every record tracked in any scope, auto-tracked handles included. */
   resourceTracked?(record: Readonly<ResourceRecord>): void;
+  /** The test adopted a real object (`resources.adopt`): its new record speaks for it. */
+  objectAdopted?(object: object): void;
   scopeFinished?(scope: IntegrationScope): void;
 }
 
@@ -108,6 +110,15 @@ export class IntegrationLifecycle {
     },
     onRelease: (record: Readonly<ResourceRecord>): void => {
       this.#creationErrors.delete(recordKey(record));
+    },
+    onAdopt: (object: object): void => {
+      for (const listener of this.#listeners) {
+        try {
+          listener.objectAdopted?.(object);
+        } catch {
+          // A listener is an add-on: it must never break tracking.
+        }
+      }
     },
   };
   #scopes: IntegrationScope[] = [];

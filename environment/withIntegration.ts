@@ -2,7 +2,11 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { EnvironmentContext, JestEnvironment, JestEnvironmentConfig } from '@jest/environment';
 import { createIntegrationMatchers } from '../matchers';
+import { installAutoTracking } from '../src/autoTrack/installAutoTracking';
+import type { AutoTracking } from '../src/autoTrack/installAutoTracking';
+import { resolveAutoTrackOption } from '../src/autoTrack/resolveAutoTrackOption';
 import { STATE_KEY } from '../src/brand';
+import { createModuleNamer } from '../src/moduleNameForFile';
 import { describeValue } from '../src/describeValue';
 import { isErrorLike } from '../src/isErrorLike';
 import type {
@@ -96,6 +100,8 @@ export function withIntegration<Base extends EnvironmentConstructor>(
     /** Opens the channel that worker threads and child processes report through. */
     readonly #openWorkerHub: () => WorkerHub | undefined;
     #workerHub: WorkerHub | undefined;
+    readonly #rootDir: string;
+    #autoTracking: AutoTracking | undefined;
     #started = false;
 
     constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
@@ -103,6 +109,7 @@ export function withIntegration<Base extends EnvironmentConstructor>(
       this.#baseHandler = takeBaseHandler(this, Base);
       const { projectConfig } = config;
       const rootDir = projectConfig.rootDir;
+      this.#rootDir = rootDir;
       const testPath = context?.testPath ?? '';
       const environmentOptions = projectConfig.testEnvironmentOptions as
         Record<string, unknown> | undefined;
@@ -167,6 +174,8 @@ export function withIntegration<Base extends EnvironmentConstructor>(
 
     override async teardown(): Promise<void> {
       try {
+        this.#autoTracking?.uninstall();
+        this.#autoTracking = undefined;
         await this.#workerHub?.close();
         this.#recordsWriter?.write();
         this.integrationLifecycle.dispose();
@@ -190,6 +199,7 @@ export function withIntegration<Base extends EnvironmentConstructor>(
         switch (event.name) {
           case 'setup': {
             this.#registerMatchers(event, state);
+            this.#startAutoTracking();
             break;
           }
           case 'run_describe_start': {
@@ -280,6 +290,35 @@ export function withIntegration<Base extends EnvironmentConstructor>(
           ),
         );
       }
+    }
+
+    /**
+     * Tracks the real handles the test file creates from now on. At circus's `setup` event
+     * circus has loaded already and holds the realm's original timer functions, so its own
+     * test-timeout timers never reach the wrappers.
+     */
+    #startAutoTracking(): void {
+      const lifecycle = this.integrationLifecycle;
+      const { kinds, unref } = resolveAutoTrackOption(lifecycle.options.autoTrack);
+      if (this.#autoTracking !== undefined || kinds.size === 0 || this.global === undefined) {
+        return;
+      }
+      const autoTracking = installAutoTracking({
+        realmGlobal: this.global,
+        kinds,
+        unref,
+        currentTracker: () => lifecycle.scopes().at(-1)?.resources,
+        moduleForFile: createModuleNamer({
+          rootDir: this.#rootDir,
+          modules: lifecycle.options.modules,
+        }),
+      });
+      this.#autoTracking = autoTracking;
+      lifecycle.addScopeListener({
+        beforeLeakCheck: () => autoTracking.sweep(),
+        isIgnored: (record) => autoTracking.isIgnored(record),
+        objectAdopted: (object) => autoTracking.handOver(object),
+      });
     }
 
     #publishHandle(): void {

@@ -23,6 +23,12 @@ export interface ResourceTrackerOptions {
   onTrack?: (record: Readonly<ResourceRecord>) => void;
   /** Called with the released record after every release (by any means). */
   onRelease?: (record: Readonly<ResourceRecord>) => void;
+  /**
+   * Called after `adopt` with the object and its new record, so that whoever tracked the
+   * same object on its own (automatic tracking of Node handles) can hand it over: one
+   * real resource, one record.
+   */
+  onAdopt?: (object: object, record: Readonly<ResourceRecord>) => void;
 }
 
 /**
@@ -376,6 +382,7 @@ export class ResourceTracker {
   #adoptedCount = 0;
   readonly #onTrack: ((record: Readonly<ResourceRecord>) => void) | undefined;
   readonly #onRelease: ((record: Readonly<ResourceRecord>) => void) | undefined;
+  readonly #onAdopt: ((object: object, record: Readonly<ResourceRecord>) => void) | undefined;
   readonly #warnedObservers = new Set<string>();
 
   /**
@@ -388,20 +395,22 @@ export class ResourceTracker {
     }
     if (!isPlainObject(options)) {
       throw invalidArgument(
-        `${CONSTRUCTOR_CALL}: \`options\` must be a plain object or undefined, but received ${describeValue(options)}. Pass { onTrack?, onRelease? }.`,
+        `${CONSTRUCTOR_CALL}: \`options\` must be a plain object or undefined, but received ${describeValue(options)}. Pass { onTrack?, onRelease?, onAdopt? }.`,
         'options',
         options,
       );
     }
     assertKnownKeys(
       options,
-      ['onTrack', 'onRelease'],
+      ['onTrack', 'onRelease', 'onAdopt'],
       CONSTRUCTOR_CALL,
       'options',
-      'an observer: onTrack or onRelease',
+      'an observer: onTrack, onRelease or onAdopt',
     );
     this.#onTrack = readObserver(options, 'onTrack');
     this.#onRelease = readObserver(options, 'onRelease');
+    this.#onAdopt = readObserver(options, 'onAdopt') as
+      ((object: object, record: Readonly<ResourceRecord>) => void) | undefined;
   }
 
   get [BRAND](): 'ResourceTracker' {
@@ -603,7 +612,36 @@ export class ResourceTracker {
     const active = this.#track(module, type, id, metadata, close);
     adoption.active = active;
     this.#adopted.set(object, active);
-    return active.snapshot();
+    const record = active.snapshot();
+    if (this.#onAdopt !== undefined) {
+      this.#notifyAdopted(this.#onAdopt, object, record);
+    }
+    return record;
+  }
+
+  // Its own method: a closure over `object` inside adopt() would share adopt's context with
+  // the record's closer, and hold the adopted object strongly.
+  #notifyAdopted(
+    onAdopt: (object: object, record: Readonly<ResourceRecord>) => void,
+    object: object,
+    record: ResourceRecordSnapshot,
+  ): void {
+    this.#notify((snapshot) => onAdopt(object, snapshot), 'onAdopt', record);
+  }
+
+  /**
+   * Whether `object` was adopted by this tracker and its record is still active.
+   *
+   * @example
+   * resources.adopt('api', 'tcp-server', server);
+   * resources.isAdopted(server); // true, until server.close()
+   */
+  isAdopted(object: unknown): boolean {
+    if ((typeof object !== 'object' || object === null) && typeof object !== 'function') {
+      return false;
+    }
+    const active = this.#adopted.get(object);
+    return active !== undefined && this.#activeById.get(active.id) === active;
   }
 
   /**
@@ -730,7 +768,7 @@ export class ResourceTracker {
 
   #notify(
     observer: (record: Readonly<ResourceRecord>) => void,
-    hook: 'onTrack' | 'onRelease',
+    hook: 'onTrack' | 'onRelease' | 'onAdopt',
     record: ResourceRecordSnapshot,
   ): void {
     try {
@@ -1181,7 +1219,7 @@ function readCloser(options: unknown): (() => unknown) | undefined {
 
 function readObserver(
   options: Record<string, unknown>,
-  name: 'onTrack' | 'onRelease',
+  name: 'onTrack' | 'onRelease' | 'onAdopt',
 ): ((record: Readonly<ResourceRecord>) => void) | undefined {
   const observer = options[name];
   if (observer !== undefined && typeof observer !== 'function') {

@@ -38,6 +38,12 @@ export async function until(condition: () => boolean, timeoutMs = 2000): Promise
 export class RecordingTracker implements AutoTrackTarget {
   readonly #records: ResourceRecord[] = [];
   readonly #closers = new Map<ResourceRecord, () => unknown>();
+  /** Objects the test adopted itself, as `ResourceTracker.adopt` would report them. */
+  readonly adopted = new WeakSet<object>();
+
+  isAdopted(object: object): boolean {
+    return this.adopted.has(object);
+  }
 
   trackResource(
     module: string,

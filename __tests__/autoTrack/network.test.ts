@@ -213,3 +213,29 @@ test('a server still looking up its host is not taken for closed by a sweep', as
   server.close();
   await scope.expectAllReleased();
 });
+
+describe('a server the test adopts itself', () => {
+  test('hands its record over when adopted after it listens: one resource, one record', async () => {
+    const tracker = scope.enter();
+    const server = net.createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+
+    scope.autoTracking.handOver(server);
+
+    expect(typesOf(tracker, 'active')).toEqual([]);
+    expect(typesOf(tracker, 'released')).toEqual(['tcp-server']);
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  test('is not recorded when adopted before it listens', async () => {
+    const tracker = scope.enter();
+    const server = net.createServer();
+    tracker.adopted.add(server);
+
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+
+    expect(typesOf(tracker)).toEqual([]);
+    await new Promise((resolve) => server.close(resolve));
+  });
+});

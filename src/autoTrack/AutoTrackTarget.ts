@@ -17,4 +17,6 @@ export interface AutoTrackTarget {
     options?: { close?: () => unknown },
   ): unknown;
   releaseResource(id: string): unknown;
+  /** Whether the test adopted this object itself (`resources.adopt`): its record speaks for it. */
+  isAdopted?(object: object): boolean;
 }

@@ -154,7 +154,7 @@ export function trackHandle(
   ownerModule: string,
   details: HandleDetails,
 ): TrackedHandle | undefined {
-  if (busy) {
+  if (busy || isAdoptedBy(attribution.tracker, handle)) {
     return undefined;
   }
   busy = true;
@@ -191,5 +191,14 @@ export function trackHandle(
     return undefined;
   } finally {
     busy = false;
+  }
+}
+
+/** A handle the test adopted already has its record: tracking it again would count it twice. */
+function isAdoptedBy(tracker: Attribution['tracker'], handle: object): boolean {
+  try {
+    return tracker.isAdopted?.(handle) === true;
+  } catch {
+    return false;
   }
 }

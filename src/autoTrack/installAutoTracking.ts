@@ -13,6 +13,7 @@ import {
   uninstallCorePatches,
 } from './installCorePatches';
 import { Installation, registerInstallation, unregisterInstallation } from './Installation';
+import { trackedHandleOf } from './TrackedHandle';
 import type { UnrefPolicy } from './resolveAutoTrackOption';
 
 /**
@@ -75,6 +76,11 @@ export interface AutoTracking {
    * but unref'd, under `unref: 'ignore'`. Other records (the user's own) are never ignored.
    */
   isIgnored(record: { readonly resource_id: string }): boolean;
+  /**
+   * The test adopted `object` itself (`resources.adopt`): if this installation tracks it,
+   * its record ends here, and the adopted record speaks for the handle from now on.
+   */
+  handOver(object: object): void;
   /**
    * Live details of an auto-tracked handle still open, for a leak report (records are
    * frozen at creation): `ref` (false once unref'd), and where known `address` (a server's
@@ -267,6 +273,12 @@ export function installAutoTracking(options: AutoTrackingOptions): AutoTracking 
     kinds,
     sweep: () => installation.sweep(),
     isIgnored: (record) => installation.isIgnored(record),
+    handOver: (object) => {
+      const tracked = trackedHandleOf(object);
+      if (tracked !== undefined && tracked.attribution.installation === installation) {
+        tracked.release();
+      }
+    },
     describe: (record) => installation.describe(record),
     uninstall() {
       if (!installation.installed) {
