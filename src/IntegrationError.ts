@@ -32,11 +32,7 @@ export class IntegrationError extends Error {
   readonly code: IntegrationErrorCode;
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(
-    code: IntegrationErrorCode,
-    message: string,
-    details: Record<string, unknown> = {},
-  ) {
+  constructor(code: IntegrationErrorCode, message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = 'IntegrationError';
     this.code = code;

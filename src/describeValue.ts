@@ -13,7 +13,12 @@ export function describeValue(value: unknown): string {
   }
   let preview: string;
   try {
-    preview = inspect(value, { depth: 1, breakLength: Infinity, maxArrayLength: 5, maxStringLength: 60 });
+    preview = inspect(value, {
+      depth: 1,
+      breakLength: Infinity,
+      maxArrayLength: 5,
+      maxStringLength: 60,
+    });
   } catch {
     preview = '<uninspectable>';
   }

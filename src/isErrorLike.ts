@@ -26,7 +26,9 @@ export function isErrorLike(value: unknown): value is ErrorLike {
     return (
       typeof candidate.message === 'string' &&
       typeof candidate.name === 'string' &&
-      (typeof candidate.stack === 'string' || candidate.stack === undefined || candidate.stack === null)
+      (typeof candidate.stack === 'string' ||
+        candidate.stack === undefined ||
+        candidate.stack === null)
     );
   } catch {
     // A getter that throws makes it an unreadable object, not an error.
