@@ -36,7 +36,11 @@ export const configMap: Record<string, string | string[]> = {
   'env.CHUNKER_*': 'chunker.config',
 };
 
-const config: Config = {
+/**
+ * The suites as a Jest project, for the root configuration's `projects` (`npm test`): all of
+ * this file but the reporters, which Jest only accepts at the top level.
+ */
+export const project: Config = {
   displayName: 'chunker',
   rootDir: __dirname,
   testEnvironment: 'jest-environment-integration',
@@ -49,14 +53,18 @@ const config: Config = {
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   // The CLI runs compiled, as it would ship: build it once before the suites.
   globalSetup: '<rootDir>/__tests__/support/buildCli.ts',
+  // Worker threads and child processes start in well under a second; a loaded CI machine
+  // may need more.
+  testTimeout: 30_000,
+};
+
+const config: Config = {
+  ...project,
   reporters: [
     'default',
     // integration-report.json and .html, in examples/chunker/integration-report/
     ['jest-environment-integration/reporter', { outputDir: 'integration-report' }],
   ],
-  // Worker threads and child processes start in well under a second; a loaded CI machine
-  // may need more.
-  testTimeout: 30_000,
 };
 
 export default config;
