@@ -2,8 +2,8 @@ import type { Config } from 'jest';
 import base from './jest.config';
 
 /*
- * The deliberately leaky example, kept out of the default run: `npx jest -c
- * examples/chunker/jest.leaky.config.ts` fails, and shows what a leak verdict looks like.
+ * The deliberately leaky example, kept out of the default run: `npm run demo:leaky` fails,
+ * and shows what a leak verdict looks like.
  */
 const config: Config = {
   ...base,

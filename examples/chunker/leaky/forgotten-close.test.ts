@@ -2,7 +2,7 @@
  * Deliberately leaky: each test opens part of the chunker and "forgets" to close it, the
  * way real tests do. Kept out of the default run; see it fail with
  *
- *   npx jest -c examples/chunker/jest.leaky.config.ts
+ *   npm run demo:leaky
  *
  * Every test here fails with a leak verdict naming the resource, its module (chunker.cache,
  * chunker.plugins, chunker.parallel, tests.support) and the line that created it. The
