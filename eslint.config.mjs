@@ -4,7 +4,7 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'node_modules/', 'coverage/', '__tests__/fixtures/**/node_modules/', 'bench/.generated/', 'examples/**/dist/'],
+    ignores: ['dist/', '.tmp/', 'node_modules/', 'coverage/', '__tests__/fixtures/**/node_modules/', 'bench/.generated/', 'examples/**/dist/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -1,17 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isErrorLike } from '../src/isErrorLike';
+import { isOwnFile } from '../src/isOwnFile';
 import { parseStack } from '../src/parseStack';
 import type { StackFrame } from '../src/parseStack';
 import type { ResourceRecord } from '../src/records';
-
-/**
- * Where this package's own code lives, compiled (`dist/<layer>/`) or as sources
- * (`<repo>/<layer>/`): its frames are never a resource's creation site.
- */
-const OWN_DIRECTORIES = ['src', 'environment', 'matchers', 'entry'].map(
-  (layer) => path.resolve(__dirname, '..', layer) + path.sep,
-);
 
 /**
  * Frames that belong to the machinery, not to the code under test: Node's internals,
@@ -99,7 +92,7 @@ export function isUserFrame(frame: StackFrame): boolean {
   if (MACHINERY_PATTERNS.some((pattern) => pattern.test(file))) {
     return false;
   }
-  return !OWN_DIRECTORIES.some((directory) => file.startsWith(directory));
+  return !isOwnFile(file);
 }
 
 function isDependencyFrame(frame: StackFrame): boolean {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isErrorLike } from '../src/isErrorLike';
+import { isOwnFile } from '../src/isOwnFile';
 import { parseStack } from '../src/parseStack';
 import type { StackFrame } from '../src/parseStack';
 
@@ -9,11 +10,6 @@ import type { StackFrame } from '../src/parseStack';
  * a matcher and the verdict name the same line. (The environment keeps its copy in
  * environment/, which matchers may not import.)
  */
-
-/** This package's own code, as sources (`<repo>/<layer>/`) or built (`dist/<layer>/`). */
-const OWN_DIRECTORIES = ['src', 'environment', 'matchers', 'entry'].map(
-  (layer) => path.resolve(__dirname, '..', layer) + path.sep,
-);
 
 /** Node's internals and Jest's packages call the code under test; they never create its resources. */
 const MACHINERY_PATTERNS: RegExp[] = [
@@ -82,10 +78,7 @@ function isUserFrame(frame: StackFrame): boolean {
     return false;
   }
   const file = toFilePath(frame.file);
-  return (
-    !MACHINERY_PATTERNS.some((pattern) => pattern.test(file)) &&
-    !OWN_DIRECTORIES.some((directory) => file.startsWith(directory))
-  );
+  return !MACHINERY_PATTERNS.some((pattern) => pattern.test(file)) && !isOwnFile(file);
 }
 
 function isDependencyFrame(frame: StackFrame): boolean {

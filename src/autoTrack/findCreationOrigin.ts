@@ -1,5 +1,6 @@
-import { isAbsolute, resolve, sep } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isOwnFile } from '../isOwnFile';
 
 /**
  * Who created a handle, read from its creation call sites.
@@ -35,16 +36,6 @@ const TOOLING_PACKAGE =
 const NODE_MODULES_PACKAGE =
   /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](?!.*[\\/]node_modules[\\/])/;
 
-/*
- * This package's own files, wherever it is installed: `src/autoTrack` here, or
- * `dist/src/autoTrack` once built. Its environment never creates handles on behalf of a
- * test, so a handle whose first frame lies here is the package's own (a settle wait).
- */
-const PACKAGE_ROOT = __dirname.replace(/[\\/](?:dist[\\/])?src[\\/]autoTrack$/, '');
-const OWN_FOLDERS = ['src', 'dist', 'environment', 'matchers', 'entry'].map(
-  (folder) => `${PACKAGE_ROOT}${sep}${folder}${sep}`,
-);
-
 /** Where a file of a creation stack belongs. */
 export type FileRole = 'tooling' | 'own' | 'user' | 'dependency';
 
@@ -56,10 +47,9 @@ export interface ClassifiedFile {
   readonly packageName: string | undefined;
 }
 
-/** A file of this package itself. */
-export function isOwnFile(file: string): boolean {
-  return OWN_FOLDERS.some((folder) => file.startsWith(folder));
-}
+// The environment never creates handles on behalf of a test, so a handle whose first frame
+// is the package's own is the package's (a settle wait).
+export { isOwnFile };
 
 /**
  * The default test for "user code": an absolute path outside `node_modules` and outside
