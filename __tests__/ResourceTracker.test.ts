@@ -1178,6 +1178,38 @@ describe('adopt', () => {
   });
 });
 
+describe('beforeRead', () => {
+  test.each([
+    ['verifyCleanup', (resources: ResourceTracker) => resources.verifyCleanup()],
+    ['getAllResources', (resources: ResourceTracker) => resources.getAllResources()],
+    ['getResourceState', (resources: ResourceTracker) => resources.getResourceState('watcher')],
+  ])('runs before %s, so that what it releases is already released', (_name, read) => {
+    const resources: ResourceTracker = new ResourceTracker({
+      beforeRead: () => {
+        if (resources.verifyCleanup().length > 0) {
+          resources.releaseResource('watcher');
+        }
+      },
+    });
+    resources.trackResource('cache', 'fs-watcher', 'watcher');
+
+    read(resources);
+
+    expect(resources.getResourceState('watcher')?.state).toBe('released');
+  });
+
+  test('never fails a look-up by throwing', () => {
+    const resources = new ResourceTracker({
+      beforeRead: () => {
+        throw new Error('broken');
+      },
+    });
+    resources.trackResource('cache', 'fs-watcher', 'watcher');
+
+    expect(ids(resources.verifyCleanup())).toEqual(['watcher']);
+  });
+});
+
 describe('isAdopted and onAdopt', () => {
   test('says whether an object is adopted, for as long as its record is active', () => {
     const resources = new ResourceTracker();

@@ -63,6 +63,8 @@ export interface ScopeListener {
   resourceTracked?(record: Readonly<ResourceRecord>): void;
   /** The test adopted a real object (`resources.adopt`): its new record speaks for it. */
   objectAdopted?(object: object): void;
+  /** Someone is about to read a tracker's records: bring them up to date. */
+  beforeRead?(): void;
   scopeFinished?(scope: IntegrationScope): void;
 }
 
@@ -110,6 +112,15 @@ export class IntegrationLifecycle {
     },
     onRelease: (record: Readonly<ResourceRecord>): void => {
       this.#creationErrors.delete(recordKey(record));
+    },
+    beforeRead: (): void => {
+      for (const listener of this.#listeners) {
+        try {
+          listener.beforeRead?.();
+        } catch {
+          // A listener is an add-on: it must never break a look-up.
+        }
+      }
     },
     onAdopt: (object: object): void => {
       for (const listener of this.#listeners) {

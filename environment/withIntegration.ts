@@ -318,6 +318,7 @@ export function withIntegration<Base extends EnvironmentConstructor>(
         beforeLeakCheck: () => autoTracking.sweep(),
         isIgnored: (record) => autoTracking.isIgnored(record),
         objectAdopted: (object) => autoTracking.handOver(object),
+        beforeRead: () => autoTracking.sweep(),
       });
     }
 

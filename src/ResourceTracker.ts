@@ -29,6 +29,12 @@ export interface ResourceTrackerOptions {
    * real resource, one record.
    */
   onAdopt?: (object: object, record: Readonly<ResourceRecord>) => void;
+  /**
+   * Called before every look-up (`verifyCleanup`, `getResourceState`, `getAllResources`), to
+   * bring records up to date first: automatic tracking releases the records of handles that
+   * closed a moment ago but whose `close` event is still to come.
+   */
+  beforeRead?: () => void;
 }
 
 /**
@@ -383,6 +389,8 @@ export class ResourceTracker {
   readonly #onTrack: ((record: Readonly<ResourceRecord>) => void) | undefined;
   readonly #onRelease: ((record: Readonly<ResourceRecord>) => void) | undefined;
   readonly #onAdopt: ((object: object, record: Readonly<ResourceRecord>) => void) | undefined;
+  readonly #beforeRead: (() => void) | undefined;
+  #reading = false;
   readonly #warnedObservers = new Set<string>();
 
   /**
@@ -395,18 +403,19 @@ export class ResourceTracker {
     }
     if (!isPlainObject(options)) {
       throw invalidArgument(
-        `${CONSTRUCTOR_CALL}: \`options\` must be a plain object or undefined, but received ${describeValue(options)}. Pass { onTrack?, onRelease?, onAdopt? }.`,
+        `${CONSTRUCTOR_CALL}: \`options\` must be a plain object or undefined, but received ${describeValue(options)}. Pass { onTrack?, onRelease?, onAdopt?, beforeRead? }.`,
         'options',
         options,
       );
     }
     assertKnownKeys(
       options,
-      ['onTrack', 'onRelease', 'onAdopt'],
+      ['onTrack', 'onRelease', 'onAdopt', 'beforeRead'],
       CONSTRUCTOR_CALL,
       'options',
-      'an observer: onTrack, onRelease or onAdopt',
+      'an observer: onTrack, onRelease, onAdopt or beforeRead',
     );
+    this.#beforeRead = readObserver(options, 'beforeRead') as (() => void) | undefined;
     this.#onTrack = readObserver(options, 'onTrack');
     this.#onRelease = readObserver(options, 'onRelease');
     this.#onAdopt = readObserver(options, 'onAdopt') as
@@ -470,6 +479,7 @@ export class ResourceTracker {
    * expect(resources.verifyCleanup('cache')).toEqual([]);
    */
   verifyCleanup(module?: string): Readonly<ResourceRecord>[] {
+    this.#refresh();
     if (module !== undefined && !isName(module)) {
       assertNonEmptyString(module, VERIFY_CALL, 'module', MODULE_HINT);
     }
@@ -486,6 +496,7 @@ export class ResourceTracker {
    * resources.getResourceState('server:8080')?.state; // 'active' | 'released' | undefined
    */
   getResourceState(id: string): Readonly<ResourceRecord> | undefined {
+    this.#refresh();
     if (!isName(id)) assertNonEmptyString(id, STATE_CALL, 'id', 'the id given to trackResource');
     const active = this.#activeById.get(id);
     if (active !== undefined) {
@@ -504,6 +515,7 @@ export class ResourceTracker {
    * resources.getAllResources({ module: 'cache', state: 'released' });
    */
   getAllResources(filter?: ResourceFilter): Readonly<ResourceRecord>[] {
+    this.#refresh();
     const { module, type, state } = readFilter(filter);
     const result: Readonly<ResourceRecord>[] = [];
     if (state !== 'active') {
@@ -617,6 +629,21 @@ export class ResourceTracker {
       this.#notifyAdopted(this.#onAdopt, object, record);
     }
     return record;
+  }
+
+  /** Runs `beforeRead` once per look-up: never re-entered, and a throw never fails the look-up. */
+  #refresh(): void {
+    if (this.#beforeRead === undefined || this.#reading) {
+      return;
+    }
+    this.#reading = true;
+    try {
+      this.#beforeRead();
+    } catch {
+      // Records stay as they were; the look-up still answers.
+    } finally {
+      this.#reading = false;
+    }
   }
 
   // Its own method: a closure over `object` inside adopt() would share adopt's context with
@@ -1219,7 +1246,7 @@ function readCloser(options: unknown): (() => unknown) | undefined {
 
 function readObserver(
   options: Record<string, unknown>,
-  name: 'onTrack' | 'onRelease' | 'onAdopt',
+  name: 'onTrack' | 'onRelease' | 'onAdopt' | 'beforeRead',
 ): ((record: Readonly<ResourceRecord>) => void) | undefined {
   const observer = options[name];
   if (observer !== undefined && typeof observer !== 'function') {

@@ -64,6 +64,7 @@ describe.each([30, 29] as const)('under Jest %i', (major) => {
 
   test.each([
     'closes its server in the test',
+    'sees no leak right after closing a watcher, before its close event',
     'closes its server without waiting for it to close',
     'releases a registered resource',
     'with an afterEach hook › closes its server in afterEach',
