@@ -1,4 +1,5 @@
 import type { Config } from 'jest';
+import { project as chunkerExamples } from './examples/chunker/jest.config';
 
 const config: Config = {
   projects: [
@@ -13,8 +14,8 @@ const config: Config = {
       modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/__tests__/fixtures/'],
     },
     // The example app's integration suites, under the built environment (npm test builds
-    // first), exactly as `npm run demo` runs them.
-    '<rootDir>/examples/chunker/jest.config.ts',
+    // first), as `npm run demo` runs them (the demo adds the reporter, a run-wide option).
+    chunkerExamples,
   ],
   watchPathIgnorePatterns: ['<rootDir>/__tests__/fixtures/'],
 };

@@ -78,7 +78,7 @@ describe('the packed tarball', () => {
     expect(targets.filter((target) => !packed.files.includes(target))).toEqual([]);
   });
 
-  test('exports the root and the globals, matchers, worker, reporter and package.json sub-paths', () => {
+  test('exports the root and the globals, matchers, worker, reporter, package.json and report schema sub-paths', () => {
     expect(Object.keys(packed.packageJson.exports ?? {})).toEqual([
       '.',
       './globals',
@@ -86,7 +86,14 @@ describe('the packed tarball', () => {
       './worker',
       './reporter',
       './package.json',
+      './integration-report.schema.json',
     ]);
+  });
+
+  test('ships the jest-integration-report command', () => {
+    expect(packed.packageJson.bin).toEqual({
+      'jest-integration-report': './dist/reporter/cli.js',
+    });
   });
 
   test("takes Jest's packages from the user's project, as peer dependencies only", () => {
