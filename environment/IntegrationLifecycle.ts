@@ -13,7 +13,7 @@ import { createIntegrationHandle } from './createIntegrationHandle';
 import type { IntegrationScope } from './IntegrationScope';
 import { compileIgnoreRules } from './leakFilter';
 import type { RecordPredicate } from './leakFilter';
-import { creationFrame, creationStackOf } from './creationSite';
+import { creationFrame, creationStackOf } from '../src/creationSite';
 import { formatLeakReport } from './leakReport';
 import type { LeakScope } from './leakReport';
 import type { IntegrationOptions } from './options';

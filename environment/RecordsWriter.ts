@@ -4,7 +4,7 @@ import { toJSONSafe } from '../src/toJSONSafe';
 import { findChannel, writeRecordsFile } from '../reporter/RecordsChannel';
 import type { RecordsChannelAddress, ScopeRecords } from '../reporter/RecordsChannel';
 import { parseStack } from '../src/parseStack';
-import { creationSite, creationStackOf, isUserFrame } from './creationSite';
+import { creationSite, creationStackOf, isUserFrame } from '../src/creationSite';
 import type { IntegrationLifecycle, ScopeListener } from './IntegrationLifecycle';
 import type { IntegrationScope } from './IntegrationScope';
 

@@ -4,7 +4,7 @@ import { describeValue } from '../src/describeValue';
 import { IntegrationError } from '../src/IntegrationError';
 import type { LeakFilter } from '../src/IntegrationHandle';
 import type { ResourceRecord } from '../src/records';
-import { creationStackOf } from './creationSite';
+import { creationStackOf } from '../src/creationSite';
 import type { IgnoreRule } from './options';
 
 /** Decides whether one record is excused: allowed by the test, or ignored by the options. */

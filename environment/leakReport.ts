@@ -1,5 +1,5 @@
 import type { ResourceRecord } from '../src/records';
-import { creationSite } from './creationSite';
+import { creationSite } from '../src/creationSite';
 import type { LeakMode } from './options';
 
 /** The kind of scope whose resources outlived it. */

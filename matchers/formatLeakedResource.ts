@@ -1,6 +1,6 @@
 import type { MatcherContext } from 'expect';
 import type { ResourceRecord } from '../src/records';
-import { creationSiteOf } from './creationSiteOf';
+import { creationSite } from '../src/creationSite';
 import { formatDuration } from './formatDuration';
 
 /**
@@ -17,7 +17,8 @@ export function formatLeakedResource(
   currentTime: number,
 ): string {
   const { printReceived } = context.utils;
-  const site = creationSiteOf(record.metadata);
+  // Relative to the working directory: matchers are not told the project's root.
+  const site = creationSite(record, process.cwd());
   return (
     `${record.resource_type} ${printReceived(record.resource_id)} owned by ${printReceived(record.owner_module)}` +
     `, open for ${formatDuration(currentTime - record.created_at)}` +

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
-import { creationSite } from '../../environment/creationSite';
+import { creationSite } from '../../src/creationSite';
 import { formatLeakReport } from '../../environment/leakReport';
 import type { LeakReportInput } from '../../environment/leakReport';
 import type { ResourceRecord } from '../../src/records';

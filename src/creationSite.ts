@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isErrorLike } from '../src/isErrorLike';
-import { isOwnFile } from '../src/isOwnFile';
-import { parseStack } from '../src/parseStack';
-import type { StackFrame } from '../src/parseStack';
-import type { ResourceRecord } from '../src/records';
+import { isErrorLike } from './isErrorLike';
+import { isOwnFile } from './isOwnFile';
+import { parseStack } from './parseStack';
+import type { StackFrame } from './parseStack';
+import type { ResourceRecord } from './records';
 
 /**
  * Frames that belong to the machinery, not to the code under test: Node's internals,
