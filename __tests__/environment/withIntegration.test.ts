@@ -1,4 +1,4 @@
-import { describe, expect, test } from '@jest/globals';
+import { afterEach, describe, expect, test } from '@jest/globals';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import type { CircusEvent, CircusState, CircusTestEntry } from '../../environment/circusEvents';
 import { withIntegration } from '../../environment/withIntegration';
@@ -71,8 +71,21 @@ function state(): CircusState {
   return { unhandledErrors: [] };
 }
 
+/**
+ * Environments a test opened: torn down after it, so that what their setup installs (the
+ * auto-tracking patches of Node's core modules) never outlives the test in this process.
+ */
+const openEnvironments: Array<{ teardown(): Promise<void> }> = [];
+
+afterEach(async () => {
+  for (const environment of openEnvironments.splice(0)) {
+    await environment.teardown();
+  }
+});
+
 async function environmentInFile(config = configWith(), context = contextWith()) {
   const environment = new Environment(config, context);
+  openEnvironments.push(environment);
   await environment.setup();
   const circus = state();
   await environment.handleTestEvent({ name: 'run_describe_start', describeBlock: root }, circus);
