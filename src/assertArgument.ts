@@ -1,5 +1,4 @@
-import { describeValue } from './describeValue';
-import { IntegrationError } from './IntegrationError';
+import { invalidArgument } from './invalidArgument';
 
 /**
  * Refuses anything but a non-empty string, naming the call, the argument, what was
@@ -18,11 +17,7 @@ export function assertNonEmptyString(
   if (typeof value === 'string' && value.trim() !== '') {
     return;
   }
-  throw new IntegrationError(
-    'INVALID_ARGUMENT',
-    `${call}: \`${name}\` must be a non-empty string, but received ${describeValue(value)}. Pass ${hint}.`,
-    { argument: name, received: value },
-  );
+  throw invalidArgument(call, name, 'a non-empty string', value, hint);
 }
 
 /** Refuses anything but a plain object (or `undefined` when `optional`). */
@@ -39,9 +34,5 @@ export function assertPlainObject(
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     return;
   }
-  throw new IntegrationError(
-    'INVALID_ARGUMENT',
-    `${call}: \`${name}\` must be ${optional ? 'an object or undefined' : 'an object'}, but received ${describeValue(value)}. Pass ${hint}.`,
-    { argument: name, received: value },
-  );
+  throw invalidArgument(call, name, optional ? 'an object or undefined' : 'an object', value, hint);
 }

@@ -3,7 +3,7 @@ import { IntegrationError } from './IntegrationError';
 
 /**
  * Builds the `INVALID_ARGUMENT` error for a value that is not what `name` must be, in the
- * same form as `assertArgument`: `call: \`name\` must be <mustBe>, but received <value>.
+ * form every argument check uses: `call: \`name\` must be <mustBe>, but received <value>.
  * Pass <hint>.` Use it for checks that `assertNonEmptyString` / `assertPlainObject` cannot
  * express (one of a set of words, a list of strings, a function).
  *
