@@ -223,50 +223,74 @@ export class IntegrationLifecycle {
   /**
    * Ends a scope: lets closes settle, reports what leaked (`leaks` option), closes it
    * (`closeLeaked`), and undoes every config change the scope observed, whatever happened
-   * before. Never throws: returns the errors to report against the scope (the leak report
-   * under `leaks: 'fail'`, and any failure while checking).
+   * before. Never throws nor rejects: gives the errors to report against the scope (the leak
+   * report under `leaks: 'fail'`, and any failure while checking). A scope with nothing
+   * open finishes at once and gets its errors back directly; a promise of them means
+   * something had to settle first (see `handleTestEvent` for why that matters).
    */
-  async finish(scope: IntegrationScope): Promise<Error[]> {
+  finish(scope: IntegrationScope): Error[] | Promise<Error[]> {
     const errors: Error[] = [];
+    const filterErrors = new Map<RecordPredicate, unknown>();
+    let leaks: readonly ResourceRecord[];
     try {
-      if (this.options.leaks !== 'off') {
-        await this.#verdict(scope, errors);
-      }
+      leaks = this.options.leaks === 'off' ? [] : this.#findLeaks(scope, filterErrors);
+    } catch (error) {
+      return this.#endAfter(Promise.reject(error), scope, errors);
+    }
+    if (leaks.length === 0) {
+      reportFilterErrors(filterErrors, errors);
+      return this.#end(scope, errors);
+    }
+    return this.#endAfter(this.#verdict(scope, leaks, filterErrors, errors), scope, errors);
+  }
+
+  /** Waits for the verdict, then ends the scope; a verdict that broke is reported. */
+  async #endAfter(
+    verdict: Promise<void>,
+    scope: IntegrationScope,
+    errors: Error[],
+  ): Promise<Error[]> {
+    try {
+      await verdict;
     } catch (error) {
       errors.push(internalError(`checking ${describeScope(scope)} for leaked resources`, error));
       if (this.options.closeLeaked) {
         // Whatever broke the verdict, the run must still be able to exit by itself.
         await closeLeaked(scope.resources).catch(() => undefined);
       }
-    } finally {
-      for (const listener of this.#listeners) {
-        try {
-          errors.push(...(listener.verdictErrors?.(scope) ?? []));
-        } catch {
-          // A listener is an add-on: it must never break the verdict of a test.
-        }
-      }
-      try {
-        scope.config.restore();
-      } catch (error) {
-        errors.push(
-          IntegrationError.is(error)
-            ? new IntegrationError(
-                error.code,
-                `After ${describeScope(scope)}: ${error.message}`,
-                error.details,
-              )
-            : internalError(`undoing the configuration changes of ${describeScope(scope)}`, error),
-        );
-      }
-      const index = this.#scopes.lastIndexOf(scope);
-      if (index !== -1) {
-        this.#scopes.splice(index, 1);
-      }
-      this.#forgetCreations(scope);
-      this.#fileFinished ||= scope.kind === 'file';
-      this.#notify('scopeFinished', scope);
     }
+    return this.#end(scope, errors);
+  }
+
+  /** What every finish ends with, whatever the verdict: the scope is closed and forgotten. */
+  #end(scope: IntegrationScope, errors: Error[]): Error[] {
+    for (const listener of this.#listeners) {
+      try {
+        errors.push(...(listener.verdictErrors?.(scope) ?? []));
+      } catch {
+        // A listener is an add-on: it must never break the verdict of a test.
+      }
+    }
+    try {
+      scope.config.restore();
+    } catch (error) {
+      errors.push(
+        IntegrationError.is(error)
+          ? new IntegrationError(
+              error.code,
+              `After ${describeScope(scope)}: ${error.message}`,
+              error.details,
+            )
+          : internalError(`undoing the configuration changes of ${describeScope(scope)}`, error),
+      );
+    }
+    const index = this.#scopes.lastIndexOf(scope);
+    if (index !== -1) {
+      this.#scopes.splice(index, 1);
+    }
+    this.#forgetCreations(scope);
+    this.#fileFinished ||= scope.kind === 'file';
+    this.#notify('scopeFinished', scope);
     return errors;
   }
 
@@ -306,21 +330,26 @@ export class IntegrationLifecycle {
     this.#creationErrors.clear();
   }
 
-  async #verdict(scope: IntegrationScope, errors: Error[]): Promise<void> {
-    const filterErrors = new Map<RecordPredicate, unknown>();
-    const leaks = await settleLeaks(() => {
-      this.#notify('beforeLeakCheck', scope);
-      return scope.resources
-        .verifyCleanup()
-        .filter((record) => !this.#isExcused(scope, record, filterErrors));
-    });
-    for (const error of filterErrors.values()) {
-      errors.push(
-        new Error(
-          `integration.allowLeaks(filter): the filter function threw ${isErrorLike(error) ? `${error.name}: ${error.message}` : describeValue(error)}; the resources it was asked about count as leaked.`,
-        ),
-      );
-    }
+  /** The records of a scope still open now and not excused. */
+  #findLeaks(
+    scope: IntegrationScope,
+    filterErrors: Map<RecordPredicate, unknown>,
+  ): readonly ResourceRecord[] {
+    this.#notify('beforeLeakCheck', scope);
+    return scope.resources
+      .verifyCleanup()
+      .filter((record) => !this.#isExcused(scope, record, filterErrors));
+  }
+
+  /** Given what was found open, lets it settle and reports what is still open then. */
+  async #verdict(
+    scope: IntegrationScope,
+    found: readonly ResourceRecord[],
+    filterErrors: Map<RecordPredicate, unknown>,
+    errors: Error[],
+  ): Promise<void> {
+    const leaks = await settleLeaks(found, () => this.#findLeaks(scope, filterErrors));
+    reportFilterErrors(filterErrors, errors);
     if (leaks.length === 0) {
       return;
     }
@@ -400,6 +429,17 @@ export class IntegrationLifecycle {
         // A listener is an add-on: it must never break the verdict of a test.
       }
     }
+  }
+}
+
+/** One error per `allowLeaks` filter that threw while the leaks were looked for. */
+function reportFilterErrors(filterErrors: Map<RecordPredicate, unknown>, errors: Error[]): void {
+  for (const error of filterErrors.values()) {
+    errors.push(
+      new Error(
+        `integration.allowLeaks(filter): the filter function threw ${isErrorLike(error) ? `${error.name}: ${error.message}` : describeValue(error)}; the resources it was asked about count as leaked.`,
+      ),
+    );
   }
 }
 

@@ -34,7 +34,7 @@ export interface IntegrationEnvironmentMembers {
   /** The file's scopes and verdicts; `integration` in test code reads its current scope. */
   readonly integrationLifecycle: IntegrationLifecycle;
   /** Jest circus's event hook: scopes start and finish, verdicts are made, matchers registered. */
-  handleTestEvent(event: CircusEvent, state: CircusState): Promise<void>;
+  handleTestEvent(event: CircusEvent, state: CircusState): void | Promise<void>;
 }
 
 /**
@@ -184,15 +184,40 @@ export function withIntegration<Base extends EnvironmentConstructor>(
       }
     }
 
-    async handleTestEvent(event: CircusEvent, state: CircusState): Promise<void> {
+    /**
+     * Synchronous unless a scope finishes with something left to settle. Circus awaits each
+     * handler, and in Jest 30 every promise a handler makes costs more with each test file
+     * a worker has run (each file's circus adds an `AsyncLocalStorage` that every new
+     * promise visits), so most events return no promise at all.
+     */
+    handleTestEvent(event: CircusEvent, state: CircusState): void | Promise<void> {
+      let baseResult: unknown;
       try {
-        await this.#baseHandler?.call(this, event, state);
-      } finally {
-        await this.#handleCircusEvent(event, state);
+        baseResult = this.#baseHandler?.call(this, event, state);
+      } catch (error) {
+        // The base's failure is Jest's to report; our bookkeeping still happens first.
+        const handled = this.#handleCircusEvent(event, state);
+        if (handled === undefined) {
+          throw error;
+        }
+        return handled.then((): void => {
+          throw error;
+        });
       }
+      if (isThenable(baseResult)) {
+        return Promise.resolve(baseResult).then(
+          () => this.#handleCircusEvent(event, state),
+          async (error: unknown) => {
+            await this.#handleCircusEvent(event, state);
+            throw error;
+          },
+        );
+      }
+      return this.#handleCircusEvent(event, state);
     }
 
-    async #handleCircusEvent(event: CircusEvent, state: CircusState): Promise<void> {
+    /** Never throws nor rejects: what goes wrong is reported against the test or the file. */
+    #handleCircusEvent(event: CircusEvent, state: CircusState): Promise<void> | undefined {
       // A throw from here would fail the whole file in Jest's own code; everything that
       // goes wrong is reported against the test (or the file) instead.
       try {
@@ -200,7 +225,7 @@ export function withIntegration<Base extends EnvironmentConstructor>(
           case 'setup': {
             this.#registerMatchers(event, state);
             this.#startAutoTracking();
-            break;
+            return undefined;
           }
           case 'run_describe_start': {
             const block = event.describeBlock;
@@ -210,7 +235,7 @@ export function withIntegration<Base extends EnvironmentConstructor>(
                 this.integrationLifecycle.start('describe', fullNameOf(block)),
               );
             }
-            break;
+            return undefined;
           }
           case 'test_start': {
             if (event.test !== undefined) {
@@ -219,7 +244,7 @@ export function withIntegration<Base extends EnvironmentConstructor>(
                 this.integrationLifecycle.start('test', fullNameOf(event.test)),
               );
             }
-            break;
+            return undefined;
           }
           case 'test_skip':
           case 'test_todo': {
@@ -227,29 +252,51 @@ export function withIntegration<Base extends EnvironmentConstructor>(
             if (scope !== undefined) {
               this.integrationLifecycle.discard(scope);
             }
-            break;
+            return undefined;
           }
           case 'test_done': {
-            const scope = this.#takeScope(event.test);
-            if (scope !== undefined && event.test !== undefined) {
-              event.test.errors.push(...(await this.integrationLifecycle.finish(scope)));
-            }
-            break;
+            const test = event.test;
+            const scope = this.#takeScope(test);
+            return scope === undefined || test === undefined
+              ? undefined
+              : this.#finishInto(scope, test.errors, event, state);
           }
           case 'run_describe_finish': {
             const block = event.describeBlock;
             const scope = block?.parent === undefined ? this.#fileScope() : this.#takeScope(block);
-            if (scope !== undefined) {
-              state.unhandledErrors.push(...(await this.integrationLifecycle.finish(scope)));
-            }
-            break;
+            return scope === undefined
+              ? undefined
+              : this.#finishInto(scope, state.unhandledErrors, event, state);
           }
           default:
-            break;
+            return undefined;
         }
       } catch (error) {
         reportInternalError(event, state, error);
+        return undefined;
       }
+    }
+
+    /** Finishes a scope and adds its errors to `destination`, without a promise if it can. */
+    #finishInto(
+      scope: IntegrationScope,
+      destination: unknown[],
+      event: CircusEvent,
+      state: CircusState,
+    ): Promise<void> | undefined {
+      const deliver = (errors: readonly Error[]): void => {
+        try {
+          destination.push(...errors);
+        } catch (error) {
+          reportInternalError(event, state, error);
+        }
+      };
+      const errors = this.integrationLifecycle.finish(scope);
+      if (Array.isArray(errors)) {
+        deliver(errors);
+        return undefined;
+      }
+      return errors.then(deliver, (error: unknown) => reportInternalError(event, state, error));
     }
 
     #takeScope(
@@ -352,6 +399,14 @@ function takeBaseHandler(
   }
   const inherited = (Base.prototype as { handleTestEvent?: unknown }).handleTestEvent;
   return typeof inherited === 'function' ? (inherited as CircusEventHandler) : undefined;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function reportInternalError(event: CircusEvent, state: CircusState, error: unknown): void {

@@ -180,6 +180,72 @@ describe('withIntegration', () => {
     ]);
   });
 
+  test('answers a clean test without a promise when the base handler is synchronous', async () => {
+    class SynchronousBase extends RecordingEnvironment {
+      override handleTestEvent(event: CircusEvent): Promise<void> {
+        this.calls.push(`event ${event.name}`);
+        return undefined as unknown as Promise<void>;
+      }
+    }
+    const environment = new (withIntegration(SynchronousBase as unknown as EnvironmentConstructor))(
+      configWith(),
+      contextWith(),
+    );
+    openEnvironments.push(environment);
+    await environment.setup();
+    const circus = state();
+    const entry = testEntry('clean');
+
+    // Circus awaits each handler, and in Jest 30 every promise costs more with each file a
+    // worker has run: a clean test's events make none.
+    expect(
+      environment.handleTestEvent({ name: 'test_start', test: entry }, circus),
+    ).toBeUndefined();
+    expect(
+      environment.handleTestEvent({ name: 'test_fn_start', test: entry }, circus),
+    ).toBeUndefined();
+    expect(environment.handleTestEvent({ name: 'test_done', test: entry }, circus)).toBeUndefined();
+    expect(entry.errors).toEqual([]);
+  });
+
+  test.each([
+    [
+      'throws',
+      (): never => {
+        throw new Error('base broke');
+      },
+    ],
+    ['rejects', (): Promise<never> => Promise.reject(new Error('base broke'))],
+  ])(
+    "finishes the test's scope and passes the error on when the base handler %s",
+    async (_, fail) => {
+      class FailingBase extends RecordingEnvironment {
+        override handleTestEvent(): Promise<void> {
+          return fail();
+        }
+      }
+      const environment = new (withIntegration(FailingBase as unknown as EnvironmentConstructor))(
+        configWith(),
+        contextWith(),
+      );
+      openEnvironments.push(environment);
+      await environment.setup();
+      const circus = state();
+      const entry = testEntry('leaks');
+      // As circus calls it: `await handler(event, state)`.
+      const dispatch = async (event: CircusEvent) => environment.handleTestEvent(event, circus);
+      await expect(dispatch({ name: 'test_start', test: entry })).rejects.toThrow('base broke');
+      environment.integrationLifecycle.handle.resources.trackResource('cache', 'temp-dir', '/a');
+
+      await expect(dispatch({ name: 'test_done', test: entry })).rejects.toThrow('base broke');
+      expect(entry.errors).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(/^Test "cache › leaks" leaked 1/),
+        }),
+      ]);
+    },
+  );
+
   test('explains that matchers could not be registered when setup carries no expect', async () => {
     const { environment, circus } = await environmentInFile();
     await environment.handleTestEvent({ name: 'setup', runtimeGlobals: {} }, circus);
