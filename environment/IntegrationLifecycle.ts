@@ -39,8 +39,9 @@ export interface IntegrationLifecycleOptions {
 export interface ScopeListener {
   scopeStarted?(scope: IntegrationScope): void;
   /**
-   * Called before each look at a scope's leaks (once, then after each settling pause), to
-   * bring its records up to date, such as releasing handles found closed.
+   * Called before each look at a scope's leaks (once, then after each settling pause), and
+   * before its verdict errors are asked for unless that look came just before, to bring its
+   * records up to date, such as releasing handles found closed.
    */
   beforeLeakCheck?(scope: IntegrationScope): void;
   /** Whether a still-active record must not be reported, such as an unref'd handle. */
@@ -66,6 +67,8 @@ export interface ScopeListener {
   /** Someone is about to read a tracker's records: bring them up to date. */
   beforeRead?(): void;
   scopeFinished?(scope: IntegrationScope): void;
+  /** A scope that never ran (a skipped or todo test) was dropped without a verdict. */
+  scopeDiscarded?(scope: IntegrationScope): void;
 }
 
 /** How long closing what a scope leaked may take before the run moves on without it. */
@@ -239,7 +242,8 @@ export class IntegrationLifecycle {
     }
     if (leaks.length === 0) {
       reportFilterErrors(filterErrors, errors);
-      return this.#end(scope, errors);
+      // Under `leaks: 'off'` nothing has looked yet.
+      return this.#end(scope, errors, this.options.leaks !== 'off');
     }
     return this.#endAfter(this.#verdict(scope, leaks, filterErrors, errors), scope, errors);
   }
@@ -259,11 +263,17 @@ export class IntegrationLifecycle {
         await closeLeaked(scope.resources).catch(() => undefined);
       }
     }
-    return this.#end(scope, errors);
+    return this.#end(scope, errors, false);
   }
 
-  /** What every finish ends with, whatever the verdict: the scope is closed and forgotten. */
-  #end(scope: IntegrationScope, errors: Error[]): Error[] {
+  /**
+   * What every finish ends with, whatever the verdict: the scope is closed and forgotten.
+   * `upToDate` says a look at its records came just before, in the same synchronous run.
+   */
+  #end(scope: IntegrationScope, errors: Error[], upToDate: boolean): Error[] {
+    if (!upToDate) {
+      this.#notify('beforeLeakCheck', scope);
+    }
     for (const listener of this.#listeners) {
       try {
         errors.push(...(listener.verdictErrors?.(scope) ?? []));
@@ -306,6 +316,7 @@ export class IntegrationLifecycle {
     if (index !== -1) {
       this.#scopes.splice(index, 1);
     }
+    this.#notify('scopeDiscarded', scope);
   }
 
   /**
@@ -419,7 +430,7 @@ export class IntegrationLifecycle {
   }
 
   #notify(
-    event: 'scopeStarted' | 'beforeLeakCheck' | 'scopeFinished',
+    event: 'scopeStarted' | 'beforeLeakCheck' | 'scopeFinished' | 'scopeDiscarded',
     scope: IntegrationScope,
   ): void {
     for (const listener of this.#listeners) {

@@ -84,6 +84,28 @@ interface Problem {
   readonly detail: string;
 }
 
+/**
+ * When a folder was last listed, and its modification time then: a later listing finds
+ * nothing new while that time is unchanged. File systems keep times coarsely (a kernel tick;
+ * whole seconds on some), so a change made within that grain of a listing could leave the
+ * time as it was: a time that close to the listing proves nothing, and the folder is listed
+ * again.
+ */
+class FolderListing {
+  static readonly NEVER = new FolderListing(Number.NaN, Number.NaN);
+
+  constructor(
+    readonly changedMs: number,
+    readonly listedMs: number,
+  ) {}
+
+  isCurrent(changedMs: number): boolean {
+    // Whole seconds suggest a file system that keeps no finer times (FAT keeps two).
+    const grainMs = changedMs % 1000 === 0 ? 2000 : 100;
+    return changedMs === this.changedMs && changedMs < this.listedMs - grainMs;
+  }
+}
+
 function notOnStack(): void {
   // Handed to CAPTURE_BELOW, which leaves out every frame from here up: as this function
   // is never running, a context captured here has an empty `call_stack` (the environment's
@@ -114,19 +136,19 @@ export class WorkerHub implements ScopeListener {
   readonly #removeListener: () => void;
   readonly #peers = new Map<string, WorkerPeer>();
   readonly #sockets = new Set<net.Socket>();
-  /** Weakly, with how to name them: a finished scope must be free to go. */
-  readonly #scopesByToken = new Map<
-    string,
-    { scope: WeakRef<IntegrationScope>; described: string }
-  >();
-  readonly #tokens = new WeakMap<IntegrationScope, string>();
-  readonly #finished = new WeakSet<IntegrationScope>();
-  readonly #scopesByTracker = new WeakMap<object, IntegrationScope>();
+  // The scopes running now, by their token and by their tracker. Only running ones: a
+  // finished scope must be free to go, and weak maps would cost the collector work on every
+  // test. What a finished scope's token stands for is kept as a description.
+  readonly #scopesByToken = new Map<string, IntegrationScope>();
+  readonly #tokens = new Map<IntegrationScope, string>();
+  readonly #scopesByTracker = new Map<object, IntegrationScope>();
+  readonly #finishedByToken = new Map<string, string>();
   readonly #threads = new Map<number, WatchedHandle>();
   readonly #children = new Map<number, WatchedHandle>();
   readonly #problems: Problem[] = [];
   readonly #warned = new Set<string>();
   #fileScope: IntegrationScope | undefined;
+  #listing = FolderListing.NEVER;
   #nextToken = 1;
   #accepted = 0;
   #closed = false;
@@ -180,7 +202,7 @@ export class WorkerHub implements ScopeListener {
 
   scopeStarted(scope: IntegrationScope): void {
     const token = String(this.#nextToken++);
-    this.#scopesByToken.set(token, { scope: new WeakRef(scope), described: describeScope(scope) });
+    this.#scopesByToken.set(token, scope);
     this.#tokens.set(scope, token);
     this.#scopesByTracker.set(scope.resources, scope);
     if (scope.kind === 'file') {
@@ -193,8 +215,8 @@ export class WorkerHub implements ScopeListener {
     this.#drainAll();
   }
 
+  /** The lifecycle brings the records up to date just before (`beforeLeakCheck`). */
   verdictErrors(scope: IntegrationScope): Error[] {
-    this.#drainAll();
     const errors: Error[] = [];
     for (let index = 0; index < this.#problems.length;) {
       const problem = this.#problems[index] as Problem;
@@ -209,7 +231,22 @@ export class WorkerHub implements ScopeListener {
   }
 
   scopeFinished(scope: IntegrationScope): void {
-    this.#finished.add(scope);
+    const token = this.#tokens.get(scope);
+    if (token !== undefined) {
+      this.#tokens.delete(scope);
+      this.#scopesByToken.delete(token);
+      this.#finishedByToken.set(token, describeScope(scope));
+    }
+    this.#scopesByTracker.delete(scope.resources);
+    this.#pointEnvAtInnermost();
+  }
+
+  scopeDiscarded(scope: IntegrationScope): void {
+    this.scopeFinished(scope);
+  }
+
+  /** Workers started from now on belong to the innermost running scope. */
+  #pointEnvAtInnermost(): void {
     const current = this.#lifecycle.innermost();
     const token = current === undefined ? undefined : this.#tokens.get(current);
     if (token !== undefined) {
@@ -422,14 +459,29 @@ export class WorkerHub implements ScopeListener {
     return peer;
   }
 
-  /** Every spool file, including those of workers that never connected their socket. */
+  /**
+   * Every spool file, including those of workers that never connected their socket. The
+   * folder is listed only when it may have changed since the last listing: every test's
+   * verdict looks, and asking the folder when it last changed costs far less than listing it.
+   */
   #discover(): void {
+    let changedMs: number;
+    try {
+      changedMs = fs.statSync(this.#directory).mtimeMs;
+    } catch {
+      return;
+    }
+    if (this.#listing.isCurrent(changedMs)) {
+      return;
+    }
+    const listedMs = Date.now();
     let names: string[];
     try {
       names = fs.readdirSync(this.#directory);
     } catch {
       return;
     }
+    this.#listing = new FolderListing(changedMs, listedMs);
     for (const name of names) {
       if (!this.#peers.has(name)) {
         this.#peerNamed(name);
@@ -553,7 +605,7 @@ export class WorkerHub implements ScopeListener {
       return;
     }
     peer.resources.delete(workerId);
-    if (this.#finished.has(resource.scope)) {
+    if (this.#hasFinished(resource.scope)) {
       this.#warnLate(peer, describeScope(resource.scope));
     }
     try {
@@ -624,10 +676,15 @@ export class WorkerHub implements ScopeListener {
       return { scope: watched.scope, described: describeScope(watched.scope) };
     }
     const token = peer.hello?.scope;
-    const known =
-      token === null || token === undefined ? undefined : this.#scopesByToken.get(token);
-    if (known !== undefined) {
-      return { scope: known.scope.deref(), described: known.described };
+    if (token !== null && token !== undefined) {
+      const running = this.#scopesByToken.get(token);
+      if (running !== undefined) {
+        return { scope: running, described: describeScope(running) };
+      }
+      const finished = this.#finishedByToken.get(token);
+      if (finished !== undefined) {
+        return { scope: undefined, described: finished };
+      }
     }
     return { scope: this.#fileScope, described: describeScope(this.#fileScope) };
   }
@@ -635,16 +692,21 @@ export class WorkerHub implements ScopeListener {
   /** Where a new record of the worker goes now: its scope, or the file's when that ended. */
   #destination(peer: WorkerPeer): IntegrationScope | undefined {
     const home = peer.home;
-    if (home !== undefined && !this.#finished.has(home)) {
+    if (home !== undefined && !this.#hasFinished(home)) {
       return home;
     }
     this.#warnLate(peer, peer.homeDescription ?? describeScope(undefined));
     return this.#openFileScope();
   }
 
+  /** Every scope the hub hears of started while it listened, so one it no longer holds has ended. */
+  #hasFinished(scope: IntegrationScope): boolean {
+    return !this.#tokens.has(scope);
+  }
+
   #openFileScope(): IntegrationScope | undefined {
     const file = this.#fileScope;
-    return file !== undefined && !this.#finished.has(file) ? file : undefined;
+    return file !== undefined && !this.#hasFinished(file) ? file : undefined;
   }
 
   #watchedOf(peer: WorkerPeer): WatchedHandle | undefined {
@@ -907,7 +969,7 @@ export class WorkerHub implements ScopeListener {
     },
   ): void {
     let scope = home;
-    if (scope === undefined || this.#finished.has(scope)) {
+    if (scope === undefined || this.#hasFinished(scope)) {
       const late = this.#openFileScope();
       this.#warnOnce(
         `crash:${crash.who}`,
@@ -1009,7 +1071,7 @@ export class WorkerHub implements ScopeListener {
   /** The open scope a worker's problems are reported against: its own, else the file. */
   #problemScope(peer: WorkerPeer): IntegrationScope | undefined {
     const home = peer.home;
-    return home !== undefined && !this.#finished.has(home) ? home : this.#openFileScope();
+    return home !== undefined && !this.#hasFinished(home) ? home : this.#openFileScope();
   }
 
   #problemError(problem: Problem): Error {

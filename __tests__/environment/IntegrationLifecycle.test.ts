@@ -315,7 +315,25 @@ describe('IntegrationLifecycle scopes', () => {
     });
 
     expect(await lifecycle.finish(scope)).toEqual([]);
-    expect(checks).toBe(2);
+    // Before the first look, after the settling pause, and once more before the scope
+    // ends, since a pause came between.
+    expect(checks).toBe(3);
+  });
+
+  test.each([
+    ['a clean scope', 'fail'],
+    ['a scope under leaks: off', 'off'],
+  ] as const)('lets listeners update the records of %s once', (_case, leaks) => {
+    const { lifecycle } = lifecycleWith({ leaks });
+    const scope = lifecycle.start('test', 'clean');
+    const looks: string[] = [];
+    lifecycle.addScopeListener({
+      beforeLeakCheck: () => looks.push('update'),
+      verdictErrors: () => (looks.push('verdict errors'), []),
+    });
+
+    expect(lifecycle.finish(scope)).toEqual([]);
+    expect(looks).toEqual(['update', 'verdict errors']);
   });
 
   test.each([

@@ -223,6 +223,59 @@ describe('records of a connected worker', () => {
   });
 });
 
+describe('a worker that never connected its socket', () => {
+  test('has its records found at the verdict of its test, however soon after the last look', async () => {
+    const { lifecycle, directory } = startHub();
+    const looked = lifecycle.start('test', 'looks first');
+    expect(await lifecycle.finish(looked)).toEqual([]);
+    const scope = lifecycle.start('test', 'starts a worker');
+    writeSpool(directory, [
+      hello(),
+      { t: 'track', module: 'jobs', type: 'job', id: 'job:quick', metadata: {} },
+    ]);
+
+    expect(await lifecycle.finish(scope)).toEqual([]);
+    expect(idsOf(scope)).toEqual(['job:quick']);
+  });
+
+  test('has its records found when the folder changed long after the last look', async () => {
+    const { lifecycle, directory } = startHub();
+    // The folder looks unchanged for a minute when the first test looks at it...
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    fs.utimesSync(directory, aMinuteAgo, aMinuteAgo);
+    const looked = lifecycle.start('test', 'looks first');
+    expect(await lifecycle.finish(looked)).toEqual([]);
+    // ...and is changed by the worker of the next.
+    const scope = lifecycle.start('test', 'starts a worker');
+    writeSpool(directory, [
+      hello(),
+      { t: 'track', module: 'jobs', type: 'job', id: 'job:later', metadata: {} },
+    ]);
+
+    expect(await lifecycle.finish(scope)).toEqual([]);
+    expect(idsOf(scope)).toEqual(['job:later']);
+  });
+});
+
+describe('the scope token workers inherit', () => {
+  test('names the running scope, and its parent again once a test ends or is skipped', async () => {
+    const { lifecycle, file } = startHub();
+    const fileToken = process.env[SCOPE_ENV_KEY];
+    const skipped = lifecycle.start('test', 'skipped');
+    const skippedToken = process.env[SCOPE_ENV_KEY];
+    lifecycle.discard(skipped);
+    const afterSkip = process.env[SCOPE_ENV_KEY];
+    const ran = lifecycle.start('test', 'ran');
+    const ranToken = process.env[SCOPE_ENV_KEY];
+    await lifecycle.finish(ran);
+
+    expect(new Set([fileToken, skippedToken, ranToken]).size).toBe(3);
+    expect(afterSkip).toBe(fileToken);
+    expect(process.env[SCOPE_ENV_KEY]).toBe(fileToken);
+    expect(lifecycle.innermost()).toBe(file);
+  });
+});
+
 describe('a misbehaving worker', () => {
   test('has its malformed records skipped, reported with the verdict of its test', async () => {
     const { lifecycle, directory } = startHub();
