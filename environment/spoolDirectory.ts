@@ -7,6 +7,8 @@ import { socketPathFor } from '../src/worker/workerProtocol';
 const MAX_SOCKET_PATH_BYTES = 100;
 
 const openDirectories = new Set<string>();
+/** One `exit` listener for the whole process, however many test files it runs. */
+let removesAtExit = false;
 
 /**
  * A fresh folder for one test file's worker channel, removed when the process exits if
@@ -26,8 +28,9 @@ export function makeSpoolDirectory(): string {
     fs.rmSync(directory, { recursive: true, force: true });
     directory = fs.mkdtempSync('/tmp/jest-integration-');
   }
-  if (openDirectories.size === 0) {
-    process.once('exit', removeAll);
+  if (!removesAtExit) {
+    removesAtExit = true;
+    process.on('exit', removeAll);
   }
   openDirectories.add(directory);
   return directory;
