@@ -36,6 +36,21 @@ describe.each([30, 29] as const)('under Jest %i', (major) => {
     expect(run.exitCode).toBe(1);
   });
 
+  test('passes every test that closed the servers, timers and child processes it opened', () => {
+    const file = runOf(major).file('cleanUse.test.js');
+
+    expect(file.message).toBe('');
+    expect(file.tests.map((test) => [test.name, test.status, test.failureMessages])).toEqual([
+      ['clean use of real handles › serves a request and closes the server', 'passed', []],
+      [
+        'clean use of real handles › clears the timers and intervals it no longer needs',
+        'passed',
+        [],
+      ],
+      ['clean use of real handles › waits for the child process it started', 'passed', []],
+    ]);
+  });
+
   test.each([
     ['leaks a registered resource', 'failed', 'temp-dir "/tmp/cache-1" owned by cache.store'],
     ['leaks an adopted server', 'failed', 'tcp-server "server:api" owned by api.server'],
