@@ -1,7 +1,7 @@
 import { describe, expect, jest, test } from '@jest/globals';
 import { runInNewContext } from 'node:vm';
 import { brandOf } from '../src/brand';
-import { ConfigChangeObserver } from '../src/ConfigChangeObserver';
+import { ConfigChangeObserver, prepareConfigObserverOptions } from '../src/ConfigChangeObserver';
 import type { ConfigChangeObserverOptions } from '../src/ConfigChangeObserver';
 import { IntegrationError } from '../src/IntegrationError';
 import type { ConfigChangeEvent } from '../src/records';
@@ -114,6 +114,45 @@ describe('new ConfigChangeObserver(options)', () => {
     ).not.toThrow();
     expect(() => new ConfigChangeObserver(undefined)).not.toThrow();
     expect(() => new ConfigChangeObserver({})).not.toThrow();
+  });
+});
+
+describe('prepareConfigObserverOptions(options)', () => {
+  test('gives observers that behave as ones made from the options themselves', () => {
+    const options: ConfigChangeObserverOptions = {
+      configMap: { parser: 'chunker.parser', 'env.CACHE_*': ['cache.store'] },
+      unmappedConfig: 'none',
+      knownModules: ['metrics'],
+      process: fakeProcess(),
+    };
+    const prepared = prepareConfigObserverOptions(options);
+    const observers = [new ConfigChangeObserver(options), new ConfigChangeObserver(prepared)];
+
+    for (const path of ['parser.timeout_ms', 'env.CACHE_DIR', 'env.HOME', 'metrics']) {
+      const [plain, fromPrepared] = observers.map((observer) => observer.getAffectedModules(path));
+      expect(fromPrepared).toEqual(plain);
+    }
+    expect(Object.isFrozen(prepared)).toBe(true);
+  });
+
+  test('keeps what it checked, whatever happens to the options afterwards', () => {
+    const configMap: Record<string, string> = { parser: 'chunker.parser' };
+    const prepared = prepareConfigObserverOptions({ configMap });
+    configMap['parser'] = 'somebody.else';
+    configMap['cache'] = '';
+
+    expect(new ConfigChangeObserver(prepared).getAffectedModules('parser.x')).toEqual([
+      'chunker.parser',
+    ]);
+  });
+
+  test('refuses wrong options as the constructor does', () => {
+    const error = integrationErrorOf(() =>
+      prepareConfigObserverOptions({ unmappedConfig: 'some' as 'all' }),
+    );
+
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toMatch(/^new ConfigChangeObserver\(options\): `options.unmappedConfig`/);
   });
 });
 

@@ -1,4 +1,5 @@
-import { ConfigChangeObserver } from '../src/ConfigChangeObserver';
+import { ConfigChangeObserver, prepareConfigObserverOptions } from '../src/ConfigChangeObserver';
+import type { ConfigChangeObserverOptions } from '../src/ConfigChangeObserver';
 import { describeValue } from '../src/describeValue';
 import { ErrorPropagation } from '../src/ErrorPropagation';
 import { IntegrationError } from '../src/IntegrationError';
@@ -135,6 +136,7 @@ export class IntegrationLifecycle {
       }
     },
   };
+  #configOptions: ConfigChangeObserverOptions | undefined;
   #scopes: IntegrationScope[] = [];
   #disposed = false;
   #fileFinished = false;
@@ -196,12 +198,14 @@ export class IntegrationLifecycle {
       );
     }
     const realmProcess = this.#settings.realmProcess;
-    const config = new ConfigChangeObserver({
+    // Checked and compiled at the first scope, where a problem was always reported.
+    this.#configOptions ??= prepareConfigObserverOptions({
       configMap: this.options.configMap,
       unmappedConfig: this.options.unmappedConfig,
       knownModules: this.#knownModules,
       ...(realmProcess === undefined ? {} : { process: realmProcess }),
     });
+    const config = new ConfigChangeObserver(this.#configOptions);
     // observeEnv puts an accessor on the realm's `process` and restore() puts the previous one
     // back, so scopes must finish in the reverse order they started. Tests running
     // concurrently (`test.concurrent`) do not: only the first of them records env changes.

@@ -14,7 +14,10 @@ import type { ConfigChangeEvent } from './records';
 import type { UndoFailure } from './UndoLog';
 import { UndoLog } from './UndoLog';
 import { unwrapObserved } from './unwrapObserved';
-import type { ConfigChangeObserverOptions } from './validateConfigObserverOptions';
+import type {
+  ConfigChangeObserverOptions,
+  ValidatedConfigObserverOptions,
+} from './validateConfigObserverOptions';
 import { validateConfigObserverOptions } from './validateConfigObserverOptions';
 
 export type { ConfigChangeObserverOptions } from './validateConfigObserverOptions';
@@ -26,6 +29,34 @@ export type { ConfigChangeObserverOptions } from './validateConfigObserverOption
  * const unsubscribe = config.subscribe((event) => console.log(event.config_path));
  */
 export type ConfigChangeListener = (event: ConfigChangeEvent) => void;
+
+/** Options checked and compiled once by `prepareConfigObserverOptions`. */
+interface PreparedOptions {
+  readonly validated: ValidatedConfigObserverOptions;
+  readonly lookup: AffectedModulesLookup;
+}
+
+const preparedOptions = new WeakMap<object, PreparedOptions>();
+
+/**
+ * Checks `options` once and returns a frozen copy that observers made from it accept
+ * without checking again, sharing one compiled `configMap` (its globs are compiled once):
+ * for code that makes an observer per test with the same options, such as the environment.
+ *
+ * @throws IntegrationError `INVALID_ARGUMENT` as `new ConfigChangeObserver(options)` does.
+ *
+ * @example
+ * const options = prepareConfigObserverOptions({ configMap: { 'env.*': 'cli.main' } });
+ * const perTest = new ConfigChangeObserver(options); // no second check
+ */
+export function prepareConfigObserverOptions(
+  options?: ConfigChangeObserverOptions,
+): ConfigChangeObserverOptions {
+  const validated = validateConfigObserverOptions(options);
+  const prepared = Object.freeze({ ...options });
+  preparedOptions.set(prepared, { validated, lookup: compileConfigMap(validated.configMap) });
+  return prepared;
+}
 
 interface Subscription {
   readonly listener: ConfigChangeListener;
@@ -84,8 +115,10 @@ export class ConfigChangeObserver {
    * naming the option and what it accepts.
    */
   constructor(options?: ConfigChangeObserverOptions) {
-    const validated = validateConfigObserverOptions(options);
-    this.#lookup = compileConfigMap(validated.configMap);
+    const prepared =
+      typeof options === 'object' && options !== null ? preparedOptions.get(options) : undefined;
+    const validated = prepared?.validated ?? validateConfigObserverOptions(options);
+    this.#lookup = prepared?.lookup ?? compileConfigMap(validated.configMap);
     this.#unmappedModules = validated.unmappedConfig === 'all' ? validated.allModules : [];
     this.#process = validated.process;
     const sink = {
