@@ -106,6 +106,20 @@ class FolderListing {
   }
 }
 
+/**
+ * Dates the new folder's last change (making it and its socket) a minute back, so that
+ * the first listing is known current at once, rather than only once the coarse grain of
+ * file times has passed: until then every verdict of the file would list it.
+ */
+function markFolderSettled(directory: string): void {
+  const aMinuteAgo = new Date(Date.now() - 60_000);
+  try {
+    fs.utimesSync(directory, aMinuteAgo, aMinuteAgo);
+  } catch {
+    // The folder is listed more often, nothing worse.
+  }
+}
+
 function notOnStack(): void {
   // Handed to CAPTURE_BELOW, which leaves out every frame from here up: as this function
   // is never running, a context captured here has an empty `call_stack` (the environment's
@@ -164,6 +178,7 @@ export class WorkerHub implements ScopeListener {
       directory = makeSpoolDirectory();
       const server = net.createServer();
       server.listen(socketPathFor(directory));
+      markFolderSettled(directory);
       return new WorkerHub(options, directory, server);
     } catch (error) {
       if (directory !== undefined) {

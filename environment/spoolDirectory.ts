@@ -39,10 +39,19 @@ export function makeSpoolDirectory(): string {
 /** Removes the folder and what is in it. Never throws. */
 export function removeSpoolDirectory(directory: string): void {
   try {
-    fs.rmSync(directory, { recursive: true, force: true });
+    removeFolder(directory);
     openDirectories.delete(directory);
   } catch {
     // A spool file still open on Windows: removed when the process exits.
+  }
+}
+
+/** Closing the socket removed its file, so most folders are empty: one call removes them. */
+function removeFolder(directory: string): void {
+  try {
+    fs.rmdirSync(directory);
+  } catch {
+    fs.rmSync(directory, { recursive: true, force: true });
   }
 }
 
