@@ -7,8 +7,10 @@
 //
 // and prints the median, fastest and slowest wall time of each, with its ratio to the
 // baseline, and the median CPU time (user + system, of Jest and its workers), which a busy
-// machine disturbs far less than wall time. Our environment is timed from the build (dist/entry/index.js, made by
-// `npm run build`); without a build its rows are skipped, with a note.
+// machine disturbs far less than wall time. Ratios are the median of each round's own
+// ratio to the baseline's run in that round (see `pairedRatio`). Our environment is timed
+// from the build (dist/entry/index.js, made by `npm run build`); without a build its rows
+// are skipped, with a note.
 //
 //   node bench/suite.bench.mjs [--runs 5] [--files 60] [--tests 40] [--workers <n>]
 //                              [--only node,off,on,detect] [--environment <built entry>]
@@ -179,10 +181,7 @@ function median(values) {
 }
 
 const seconds = (ms) => (Number.isNaN(ms) ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
-const ratio = (value, base) =>
-  base === undefined || Number.isNaN(value) || Number.isNaN(base)
-    ? 'n/a'
-    : `${(value / base).toFixed(3)}x`;
+const ratio = (value) => (Number.isNaN(value) ? 'n/a' : `${value.toFixed(3)}x`);
 
 mkdirSync(generated, { recursive: true });
 for (const variant of active) {
@@ -205,19 +204,24 @@ for (let round = 0; round < runs; round += 1) {
   console.log(`round ${round + 1}/${runs}: ${line.join(', ')}`);
 }
 
-const wallBaseline = wallTimes.has('node') ? median(wallTimes.get('node')) : undefined;
-const cpuBaseline = cpuTimes.has('node') ? median(cpuTimes.get('node')) : undefined;
+// A set-up's ratio is the median, over the rounds, of its time divided by the baseline's in
+// the same round: a shared machine drifts over minutes, and the rounds' own ratios cancel
+// that drift where a ratio of two medians would not.
+const pairedRatio = (times, baseline) =>
+  baseline === undefined
+    ? Number.NaN
+    : median(times.map((time, round) => time / baseline[round]));
 const rows = active.map((variant) => {
   const wall = wallTimes.get(variant.key);
-  const cpu = median(cpuTimes.get(variant.key));
+  const cpu = cpuTimes.get(variant.key);
   return {
     setup: variant.label,
     median: seconds(median(wall)),
     fastest: seconds(Math.min(...wall)),
     slowest: seconds(Math.max(...wall)),
-    vs_node: ratio(median(wall), wallBaseline),
-    median_cpu: seconds(cpu),
-    cpu_vs_node: ratio(cpu, cpuBaseline),
+    vs_node: ratio(pairedRatio(wall, wallTimes.get('node'))),
+    median_cpu: seconds(median(cpu)),
+    cpu_vs_node: ratio(pairedRatio(cpu, cpuTimes.get('node'))),
   };
 });
 
