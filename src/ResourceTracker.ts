@@ -265,7 +265,12 @@ class IndexBucket {
 const CHUNK_BITS = 12;
 const CHUNK_SIZE = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK_SIZE - 1;
-const FIRST_CHUNK_CAPACITY = 64;
+/**
+ * Small enough that the first chunk's typed arrays (64 bytes at most) live on V8's heap:
+ * larger ones need a backing store of their own, which costs microseconds, and a tracker
+ * per test that releases a timer or two would pay that every test.
+ */
+const FIRST_CHUNK_CAPACITY = 4;
 
 /** A slice of the history: CHUNK_SIZE records (the first chunk starts small and grows). */
 class HistoryChunk {
