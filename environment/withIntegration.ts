@@ -2,8 +2,8 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { EnvironmentContext, JestEnvironment, JestEnvironmentConfig } from '@jest/environment';
 import { createIntegrationMatchers } from '../matchers';
-import { installAutoTracking } from '../src/autoTrack/installAutoTracking';
 import type { AutoTracking } from '../src/autoTrack/installAutoTracking';
+import type * as AutoTrackingModule from '../src/autoTrack/installAutoTracking';
 import { resolveAutoTrackOption } from '../src/autoTrack/resolveAutoTrackOption';
 import { STATE_KEY } from '../src/brand';
 import { createModuleNamer } from '../src/moduleNameForFile';
@@ -350,7 +350,7 @@ export function withIntegration<Base extends EnvironmentConstructor>(
       if (this.#autoTracking !== undefined || kinds.size === 0 || this.global === undefined) {
         return;
       }
-      const autoTracking = installAutoTracking({
+      const autoTracking = loadAutoTracking().installAutoTracking({
         realmGlobal: this.global,
         kinds,
         unref,
@@ -399,6 +399,16 @@ function takeBaseHandler(
   }
   const inherited = (Base.prototype as { handleTestEvent?: unknown }).handleTestEvent;
   return typeof inherited === 'function' ? (inherited as CircusEventHandler) : undefined;
+}
+
+/**
+ * Automatic tracking, loaded when a file first needs it: it loads Node's networking, process
+ * and worker modules in order to wrap them, which costs every Jest worker tens of
+ * milliseconds that a project with `autoTrack: false` would pay for nothing.
+ */
+function loadAutoTracking(): typeof AutoTrackingModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy
+  return require('../src/autoTrack/installAutoTracking') as typeof AutoTrackingModule;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
