@@ -111,6 +111,14 @@ class FolderListing {
  * the first listing is known current at once, rather than only once the coarse grain of
  * file times has passed: until then every verdict of the file would list it.
  */
+function openFolder(directory: string): number | undefined {
+  try {
+    return fs.openSync(directory, 'r');
+  } catch {
+    return undefined;
+  }
+}
+
 function markFolderSettled(directory: string): void {
   const aMinuteAgo = new Date(Date.now() - 60_000);
   try {
@@ -143,6 +151,11 @@ export class WorkerHub implements ScopeListener {
   readonly #rootDir: string;
   readonly #realmProcess: { env: NodeJS.ProcessEnv } | undefined;
   readonly #directory: string;
+  /**
+   * The folder opened, where the platform allows it (not Windows): asking an open folder
+   * when it last changed skips looking its path up, several microseconds per verdict.
+   */
+  readonly #folderDescriptor: number | undefined;
   readonly #server: net.Server;
   readonly #moduleFor: ModuleNamer;
   readonly #testModule: string;
@@ -194,6 +207,7 @@ export class WorkerHub implements ScopeListener {
     this.#rootDir = options.rootDir;
     this.#realmProcess = options.realmProcess;
     this.#directory = directory;
+    this.#folderDescriptor = openFolder(directory);
     this.#server = server;
     this.#moduleFor = createModuleNamer({
       rootDir: options.rootDir,
@@ -318,6 +332,9 @@ export class WorkerHub implements ScopeListener {
       peer.close();
     }
     this.#server.close();
+    if (this.#folderDescriptor !== undefined) {
+      fs.closeSync(this.#folderDescriptor);
+    }
     removeSpoolDirectory(this.#directory);
     for (const [key, value] of Object.entries(this.#previousEnv)) {
       if (value === undefined) {
@@ -482,7 +499,11 @@ export class WorkerHub implements ScopeListener {
   #discover(): void {
     let changedMs: number;
     try {
-      changedMs = fs.statSync(this.#directory).mtimeMs;
+      changedMs = (
+        this.#folderDescriptor === undefined
+          ? fs.statSync(this.#directory)
+          : fs.fstatSync(this.#folderDescriptor)
+      ).mtimeMs;
     } catch {
       return;
     }
