@@ -176,6 +176,8 @@ export class WorkerHub implements ScopeListener {
   readonly #warned = new Set<string>();
   #fileScope: IntegrationScope | undefined;
   #listing = FolderListing.NEVER;
+  /** Jest's `process.env` still names a finished scope (see `#pointEnvAtInnermost`). */
+  #processEnvBehind = false;
   #nextToken = 1;
   #accepted = 0;
   #closed = false;
@@ -267,19 +269,37 @@ export class WorkerHub implements ScopeListener {
       this.#finishedByToken.set(token, describeScope(scope));
     }
     this.#scopesByTracker.delete(scope.resources);
-    this.#pointEnvAtInnermost();
+    this.#pointEnvAtInnermost('realm');
   }
 
   scopeDiscarded(scope: IntegrationScope): void {
     this.scopeFinished(scope);
   }
 
-  /** Workers started from now on belong to the innermost running scope. */
-  #pointEnvAtInnermost(): void {
+  scopeResumed(): void {
+    if (this.#processEnvBehind) {
+      this.#pointEnvAtInnermost('both');
+    }
+  }
+
+  /**
+   * Workers started from now on belong to the innermost running scope. When a scope
+   * finishes, only the realm's env is told at once: Jest's own `process.env` (what a worker
+   * or child started without an `env` inherits) costs several microseconds to write, and
+   * what runs next is nearly always a new scope, which writes both. The one exception, the
+   * parent's `afterAll` hooks, resumes the parent first (`scopeResumed`).
+   */
+  #pointEnvAtInnermost(which: 'realm' | 'both'): void {
     const current = this.#lifecycle.innermost();
     const token = current === undefined ? undefined : this.#tokens.get(current);
-    if (token !== undefined) {
+    if (token === undefined) {
+      return;
+    }
+    if (which === 'both') {
       this.#setEnv(SCOPE_ENV_KEY, token);
+    } else {
+      this.#setRealmEnv(SCOPE_ENV_KEY, token);
+      this.#processEnvBehind = true;
     }
   }
 
@@ -355,6 +375,11 @@ export class WorkerHub implements ScopeListener {
    */
   #setEnv(key: string, value: string): void {
     process.env[key] = value;
+    this.#processEnvBehind = false;
+    this.#setRealmEnv(key, value);
+  }
+
+  #setRealmEnv(key: string, value: string): void {
     try {
       const realmEnv = unwrapObserved(this.#realmProcess?.env);
       if (typeof realmEnv === 'object' && realmEnv !== null) {

@@ -25,6 +25,7 @@ const GONE_PID = 4_000_001;
 
 interface StartedHub {
   lifecycle: IntegrationLifecycle;
+  realmProcess: { env: NodeJS.ProcessEnv };
   hub: WorkerHub;
   file: IntegrationScope;
   warnings: string[];
@@ -54,7 +55,7 @@ function startHub(): StartedHub {
   }
   const file = lifecycle.start('file', '__tests__/worker/WorkerHub.test.ts');
   const directory = process.env[HUB_ENV_KEY] as string;
-  const result = { lifecycle, hub, file, warnings, directory };
+  const result = { lifecycle, realmProcess, hub, file, warnings, directory };
   started.push(result);
   return result;
 }
@@ -258,21 +259,33 @@ describe('a worker that never connected its socket', () => {
 });
 
 describe('the scope token workers inherit', () => {
-  test('names the running scope, and its parent again once a test ends or is skipped', async () => {
-    const { lifecycle, file } = startHub();
-    const fileToken = process.env[SCOPE_ENV_KEY];
+  test('names the running scope in the realm, and its parent again once a test ends or is skipped', async () => {
+    const { lifecycle, realmProcess } = startHub();
+    const realmToken = () => realmProcess.env[SCOPE_ENV_KEY];
+    const fileToken = realmToken();
     const skipped = lifecycle.start('test', 'skipped');
-    const skippedToken = process.env[SCOPE_ENV_KEY];
+    const skippedToken = realmToken();
     lifecycle.discard(skipped);
-    const afterSkip = process.env[SCOPE_ENV_KEY];
+    const afterSkip = realmToken();
     const ran = lifecycle.start('test', 'ran');
-    const ranToken = process.env[SCOPE_ENV_KEY];
+    const ranToken = realmToken();
     await lifecycle.finish(ran);
 
     expect(new Set([fileToken, skippedToken, ranToken]).size).toBe(3);
     expect(afterSkip).toBe(fileToken);
+    expect(realmToken()).toBe(fileToken);
+  });
+
+  test("names the running scope in Jest's own env, and its parent again before its afterAll hooks", async () => {
+    const { lifecycle } = startHub();
+    const fileToken = process.env[SCOPE_ENV_KEY];
+    const test = lifecycle.start('test', 'ran');
+    const testToken = process.env[SCOPE_ENV_KEY];
+    await lifecycle.finish(test);
+    lifecycle.resume();
+
+    expect(testToken).not.toBe(fileToken);
     expect(process.env[SCOPE_ENV_KEY]).toBe(fileToken);
-    expect(lifecycle.innermost()).toBe(file);
   });
 });
 

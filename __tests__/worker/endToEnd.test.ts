@@ -94,6 +94,13 @@ describe.each([
       'jest-environment-integration: worker thread <n> (workers/late.js) reported records after test "starts a worker that reports after the test ended" had ended.',
     );
   });
+
+  test("a worker started in a block's afterAll hook reports to that block, in time", () => {
+    const run = runOf(major);
+
+    expect(run.file('afterAllWorker.test.js')).toMatchObject({ status: 'passed', message: '' });
+    expect(run.stderr).not.toContain('reported records after test "runs a test first"');
+  });
 });
 
 describe('the verdicts, the same in every run', () => {
