@@ -36,23 +36,40 @@ export function makeSpoolDirectory(): string {
   return directory;
 }
 
-/** Removes the folder and what is in it. Never throws. */
+/**
+ * Removes the folder and what is in it. Its path is gone when this returns, so a worker
+ * still holding it finds nothing; the folder itself, moved aside, is removed in the
+ * background (removing a folder can wait on the file system for a millisecond or more,
+ * which every test file would spend idle), or at exit if the process ends first. Never
+ * throws.
+ */
 export function removeSpoolDirectory(directory: string): void {
+  let doomed = directory;
   try {
-    removeFolder(directory);
+    fs.renameSync(directory, `${directory}.removed`);
+    doomed = `${directory}.removed`;
     openDirectories.delete(directory);
+    openDirectories.add(doomed);
   } catch {
-    // A spool file still open on Windows: removed when the process exits.
+    // Removed where it is, then.
   }
+  removeFolder(doomed, () => openDirectories.delete(doomed));
 }
 
 /** Closing the socket removed its file, so most folders are empty: one call removes them. */
-function removeFolder(directory: string): void {
-  try {
-    fs.rmdirSync(directory);
-  } catch {
-    fs.rmSync(directory, { recursive: true, force: true });
-  }
+function removeFolder(directory: string, removed: () => void): void {
+  fs.rmdir(directory, (error) => {
+    if (error === null) {
+      removed();
+      return;
+    }
+    fs.rm(directory, { recursive: true, force: true }, (rmError) => {
+      if (rmError === null) {
+        removed();
+      }
+      // Otherwise a spool file still open on Windows: removed when the process exits.
+    });
+  });
 }
 
 function removeAll(): void {
