@@ -106,11 +106,7 @@ class FolderListing {
   }
 }
 
-/**
- * Dates the new folder's last change (making it and its socket) a minute back, so that
- * the first listing is known current at once, rather than only once the coarse grain of
- * file times has passed: until then every verdict of the file would list it.
- */
+/** The folder opened for `fstat`, or `undefined` where folders cannot be opened (Windows). */
 function openFolder(directory: string): number | undefined {
   try {
     return fs.openSync(directory, 'r');
@@ -119,6 +115,11 @@ function openFolder(directory: string): number | undefined {
   }
 }
 
+/**
+ * Dates the new folder's last change (making it and its socket) a minute back, so that
+ * the first listing is known current at once, rather than only once the coarse grain of
+ * file times has passed: until then every verdict of the file would list it.
+ */
 function markFolderSettled(directory: string): void {
   const aMinuteAgo = new Date(Date.now() - 60_000);
   try {
