@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import vm from 'node:vm';
 import type { EnvironmentContext, JestEnvironment, JestEnvironmentConfig } from '@jest/environment';
 import { createIntegrationMatchers } from '../matchers';
 import type { AutoTracking } from '../src/autoTrack/installAutoTracking';
@@ -57,6 +58,7 @@ interface EnvironmentInstance {
   global: JestEnvironment['global'];
   setup(): Promise<void>;
   teardown(): Promise<void>;
+  getVmContext?(): vm.Context | null;
 }
 
 type EnvironmentBase = new (
@@ -102,6 +104,7 @@ export function withIntegration<Base extends EnvironmentConstructor>(
     #workerHub: WorkerHub | undefined;
     readonly #rootDir: string;
     #autoTracking: AutoTracking | undefined;
+    #settled: Promise<void> | undefined;
     #started = false;
 
     constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
@@ -185,10 +188,12 @@ export function withIntegration<Base extends EnvironmentConstructor>(
     }
 
     /**
-     * Synchronous unless a scope finishes with something left to settle. Circus awaits each
-     * handler, and in Jest 30 every promise a handler makes costs more with each test file
-     * a worker has run (each file's circus adds an `AsyncLocalStorage` that every new
-     * promise visits), so most events return no promise at all.
+     * Done at once unless a scope finishes with something left to settle. Circus awaits each
+     * handler, and in Jest 30 every promise made in a worker costs more with each test file
+     * it has run (each file's circus adds an `AsyncLocalStorage` that every new promise
+     * visits). So no promise is made for most events: they get the realm's own settled
+     * promise, which an `await` in the realm takes as it is, where awaiting `undefined` (or
+     * another realm's promise) makes a new one.
      */
     handleTestEvent(event: CircusEvent, state: CircusState): void | Promise<void> {
       let baseResult: unknown;
@@ -213,7 +218,24 @@ export function withIntegration<Base extends EnvironmentConstructor>(
           },
         );
       }
-      return this.#handleCircusEvent(event, state);
+      return this.#handleCircusEvent(event, state) ?? this.#settledInRealm();
+    }
+
+    /** A settled promise of the test realm, the same every time; `undefined` without a realm. */
+    #settledInRealm(): Promise<void> | undefined {
+      if (this.#settled === undefined) {
+        try {
+          const context = this.getVmContext?.();
+          if (context === null || context === undefined) {
+            return undefined;
+          }
+          this.#settled = vm.runInContext('(async () => {})()', context) as Promise<void>;
+        } catch {
+          // A realm that runs no code of ours: `undefined` does the same, a little slower.
+          return undefined;
+        }
+      }
+      return this.#settled;
     }
 
     /** Never throws nor rejects: what goes wrong is reported against the test or the file. */

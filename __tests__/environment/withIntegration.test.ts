@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
+import vm from 'node:vm';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import type { CircusEvent, CircusState, CircusTestEntry } from '../../environment/circusEvents';
 import { withIntegration } from '../../environment/withIntegration';
@@ -31,7 +32,7 @@ class RecordingEnvironment {
     this.calls.push(`event ${event.name}`);
   }
 
-  getVmContext(): null {
+  getVmContext(): vm.Context | null {
     return null;
   }
 }
@@ -180,11 +181,16 @@ describe('withIntegration', () => {
     ]);
   });
 
-  test('answers a clean test without a promise when the base handler is synchronous', async () => {
+  test("answers a clean test with the realm's own settled promise when the base handler is synchronous", async () => {
+    const realm = vm.createContext({});
     class SynchronousBase extends RecordingEnvironment {
       override handleTestEvent(event: CircusEvent): Promise<void> {
         this.calls.push(`event ${event.name}`);
         return undefined as unknown as Promise<void>;
+      }
+
+      override getVmContext(): vm.Context {
+        return realm;
       }
     }
     const environment = new (withIntegration(SynchronousBase as unknown as EnvironmentConstructor))(
@@ -196,16 +202,38 @@ describe('withIntegration', () => {
     const circus = state();
     const entry = testEntry('clean');
 
-    // Circus awaits each handler, and in Jest 30 every promise costs more with each file a
-    // worker has run: a clean test's events make none.
-    expect(
+    // Circus awaits each handler in the realm, and in Jest 30 every new promise costs more
+    // with each file a worker has run: the realm's own settled promise is awaited as it is.
+    const answers = [
       environment.handleTestEvent({ name: 'test_start', test: entry }, circus),
-    ).toBeUndefined();
-    expect(
       environment.handleTestEvent({ name: 'test_fn_start', test: entry }, circus),
-    ).toBeUndefined();
-    expect(environment.handleTestEvent({ name: 'test_done', test: entry }, circus)).toBeUndefined();
+      environment.handleTestEvent({ name: 'test_done', test: entry }, circus),
+    ];
+    const RealmPromise = vm.runInContext('Promise', realm) as PromiseConstructor;
+
+    expect(answers[0]).toBeInstanceOf(RealmPromise);
+    expect(new Set(answers).size).toBe(1);
+    await expect(answers[0]).resolves.toBeUndefined();
     expect(entry.errors).toEqual([]);
+  });
+
+  test('answers without a promise when the base has no realm to make one in', async () => {
+    class RealmlessBase extends RecordingEnvironment {
+      override handleTestEvent(): Promise<void> {
+        return undefined as unknown as Promise<void>;
+      }
+    }
+    const environment = new (withIntegration(RealmlessBase as unknown as EnvironmentConstructor))(
+      configWith(),
+      contextWith(),
+    );
+    openEnvironments.push(environment);
+    await environment.setup();
+    const entry = testEntry('clean');
+
+    expect(
+      environment.handleTestEvent({ name: 'test_start', test: entry }, state()),
+    ).toBeUndefined();
   });
 
   test.each([
