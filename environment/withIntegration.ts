@@ -18,6 +18,8 @@ import type {
   CircusTestEntry,
 } from './circusEvents';
 import { fullNameOf } from './circusEvents';
+import { findEnvironmentHandler, joinNextHandler } from './circusHandlerList';
+import type { CircusHandler } from './circusHandlerList';
 import { IntegrationLifecycle } from './IntegrationLifecycle';
 import type { IntegrationScope } from './IntegrationScope';
 import { readDocblockOptions, resolveOptions } from './options';
@@ -69,8 +71,6 @@ type EnvironmentBase = new (
 /** Marks a class that `withIntegration` made, in any copy of the package. */
 const WITH_INTEGRATION = Symbol.for('jest-environment-integration.withIntegration');
 
-type CircusEventHandler = (event: CircusEvent, state: CircusState) => unknown;
-
 /**
  * Adds this package's per-test state, leak verdicts, config isolation and matchers to any
  * Jest environment class, such as `jest-environment-jsdom`'s.
@@ -96,7 +96,7 @@ export function withIntegration<Base extends EnvironmentConstructor>(
     readonly integrationLifecycle: IntegrationLifecycle;
     readonly #scopesByEntry = new WeakMap<object, IntegrationScope>();
     readonly #testPath: string;
-    readonly #baseHandler: CircusEventHandler | undefined;
+    readonly #baseHandler: CircusHandler | undefined;
     /** Hands the file's records to the reporter; `undefined` when no reporter listens. */
     readonly #recordsWriter: RecordsWriter | undefined;
     /** Opens the channel that worker threads and child processes report through. */
@@ -105,6 +105,10 @@ export function withIntegration<Base extends EnvironmentConstructor>(
     readonly #rootDir: string;
     #autoTracking: AutoTracking | undefined;
     #settled: Promise<void> | undefined;
+    /** The entry circus registered for `handleTestEvent` (see `joinNextHandler`). */
+    #circusEntry: CircusHandler | undefined;
+    /** This handler calls the one circus registered after it, which circus no longer calls. */
+    #joinedNextHandler = false;
     #started = false;
 
     constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
@@ -191,11 +195,34 @@ export function withIntegration<Base extends EnvironmentConstructor>(
      * Done at once unless a scope finishes with something left to settle. Circus awaits each
      * handler, and in Jest 30 every promise made in a worker costs more with each test file
      * it has run (each file's circus adds an `AsyncLocalStorage` that every new promise
-     * visits). So no promise is made for most events: they get the realm's own settled
-     * promise, which an `await` in the realm takes as it is, where awaiting `undefined` (or
-     * another realm's promise) makes a new one.
+     * visits). So no promise is made for most events. Once every handler is registered, this
+     * one takes over the handler after it (`joinNextHandler`), and circus awaits one handler
+     * fewer. Until then, or where circus's handlers cannot be reached (Jest 29), a synchronous
+     * answer is the realm's own settled promise, which an `await` in the realm takes as it
+     * is, where awaiting `undefined` (or another realm's promise) makes a new one.
      */
     handleTestEvent(event: CircusEvent, state: CircusState): void | Promise<void> {
+      const result = this.#handleWithBase(event, state);
+      if (this.#joinedNextHandler) {
+        return result;
+      }
+      if (event.name === 'setup') {
+        this.#circusEntry = findEnvironmentHandler(this.global);
+      } else if (event.name === 'run_start' && this.#circusEntry !== undefined) {
+        const next = joinNextHandler(this.global, this.#circusEntry);
+        if (next !== undefined) {
+          this.#joinedNextHandler = true;
+          // Circus goes on after the pair: the handler taken over runs for this event here.
+          return result === undefined
+            ? (next(event, state) as void | Promise<void>)
+            : result.then(() => next(event, state) as void | Promise<void>);
+        }
+      }
+      return result ?? this.#settledInRealm();
+    }
+
+    /** The base environment's handler, if any, then ours: `undefined` when both are done. */
+    #handleWithBase(event: CircusEvent, state: CircusState): Promise<void> | undefined {
       let baseResult: unknown;
       try {
         baseResult = this.#baseHandler?.call(this, event, state);
@@ -218,7 +245,7 @@ export function withIntegration<Base extends EnvironmentConstructor>(
           },
         );
       }
-      return this.#handleCircusEvent(event, state) ?? this.#settledInRealm();
+      return this.#handleCircusEvent(event, state);
     }
 
     /** A settled promise of the test realm, the same every time; `undefined` without a realm. */
@@ -419,14 +446,14 @@ export function withIntegration<Base extends EnvironmentConstructor>(
 function takeBaseHandler(
   instance: object,
   Base: EnvironmentConstructor,
-): CircusEventHandler | undefined {
+): CircusHandler | undefined {
   const own = Object.getOwnPropertyDescriptor(instance, 'handleTestEvent');
   if (own !== undefined && typeof own.value === 'function') {
     delete (instance as { handleTestEvent?: unknown }).handleTestEvent;
-    return own.value as CircusEventHandler;
+    return own.value as CircusHandler;
   }
   const inherited = (Base.prototype as { handleTestEvent?: unknown }).handleTestEvent;
-  return typeof inherited === 'function' ? (inherited as CircusEventHandler) : undefined;
+  return typeof inherited === 'function' ? (inherited as CircusHandler) : undefined;
 }
 
 /**

@@ -217,6 +217,47 @@ describe('withIntegration', () => {
     expect(entry.errors).toEqual([]);
   });
 
+  test("takes over the handler circus registered after it, once circus's handlers are all in place", async () => {
+    const environment = new Environment(configWith(), contextWith());
+    openEnvironments.push(environment);
+    await environment.setup();
+    // Jest 30's circus keeps its handlers on the realm's global, and awaits each in turn.
+    const seen: string[] = [];
+    const handlers: Array<(event: CircusEvent, circus: CircusState) => unknown> = [
+      (event) => seen.push(`circus ${event.name}`),
+      environment.handleTestEvent.bind(environment),
+    ];
+    environment.global[Symbol.for('EVENT_HANDLERS')] = handlers;
+    const circus = state();
+    const dispatch = async (event: CircusEvent): Promise<void> => {
+      for (const handler of handlers) {
+        await handler(event, circus);
+      }
+    };
+    const entry = testEntry('clean');
+
+    await dispatch({ name: 'setup', runtimeGlobals: { expect: { extend: () => {} } } });
+    handlers.push((event) => seen.push(`snapshot ${event.name}`));
+    await dispatch({ name: 'run_start' });
+    await dispatch({ name: 'test_start', test: entry });
+    await dispatch({ name: 'test_done', test: entry });
+
+    expect(handlers).toHaveLength(2);
+    expect(seen).toEqual(
+      ['setup', 'run_start', 'test_start', 'test_done'].flatMap((name) =>
+        name === 'setup' ? [`circus ${name}`] : [`circus ${name}`, `snapshot ${name}`],
+      ),
+    );
+    expect((environment as unknown as RecordingEnvironment).calls).toEqual([
+      'setup',
+      'event setup',
+      'event run_start',
+      'event test_start',
+      'event test_done',
+    ]);
+    expect(circus.unhandledErrors).toEqual([]);
+  });
+
   test('answers without a promise when the base has no realm to make one in', async () => {
     class RealmlessBase extends RecordingEnvironment {
       override handleTestEvent(): Promise<void> {
