@@ -12,6 +12,7 @@ const config: Config = {
       testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/__tests__/fixtures/'],
       modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/__tests__/fixtures/'],
+      setupFilesAfterEnv: ['<rootDir>/__tests__/support/closeSpoolChannel.ts'],
     },
     // The example app's integration suites, under the built environment (npm test builds
     // first), as `npm run demo` runs them (the demo adds the reporter, a run-wide option).

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { errorMonitor } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
@@ -23,13 +23,12 @@ import {
   SCOPE_ENV_KEY,
   parseSpoolFileName,
   readWorkerControl,
-  socketPathFor,
 } from '../src/worker/workerProtocol';
 import type { HubControl, SpoolRecord } from '../src/worker/workerProtocol';
 import { findAutoTrackedHandle } from './findAutoTrackedHandle';
 import type { IntegrationLifecycle, ScopeListener } from './IntegrationLifecycle';
 import type { IntegrationScope } from './IntegrationScope';
-import { makeSpoolDirectory, removeSpoolDirectory } from './spoolDirectory';
+import { SpoolChannel } from './SpoolChannel';
 import {
   WORKER_ADVICE,
   floodReason,
@@ -106,28 +105,8 @@ class FolderListing {
   }
 }
 
-/** The folder opened for `fstat`, or `undefined` where folders cannot be opened (Windows). */
-function openFolder(directory: string): number | undefined {
-  try {
-    return fs.openSync(directory, 'r');
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Dates the new folder's last change (making it and its socket) a minute back, so that
- * the first listing is known current at once, rather than only once the coarse grain of
- * file times has passed: until then every verdict of the file would list it.
- */
-function markFolderSettled(directory: string): void {
-  const aMinuteAgo = new Date(Date.now() - 60_000);
-  try {
-    fs.utimesSync(directory, aMinuteAgo, aMinuteAgo);
-  } catch {
-    // The folder is listed more often, nothing worse.
-  }
-}
+/** Hubs this process has started: each numbers its scope tokens with its own count. */
+let hubsStarted = 0;
 
 function notOnStack(): void {
   // Handed to CAPTURE_BELOW, which leaves out every frame from here up: as this function
@@ -137,7 +116,8 @@ function notOnStack(): void {
 
 /**
  * The environment's end of the channel to worker threads and child processes (see
- * `src/worker/workerProtocol.ts`): one per test file. It hands its address down through
+ * `src/worker/workerProtocol.ts`): one per test file, on the process's `SpoolChannel`.
+ * It hands its address down through
  * `process.env`, reads each worker's spool file in order, puts every record in the scope
  * that started the worker (marked with `thread_id` or `pid`), captures crashes, and stays
  * bounded whatever a worker sends.
@@ -151,13 +131,10 @@ export class WorkerHub implements ScopeListener {
   readonly #lifecycle: IntegrationLifecycle;
   readonly #rootDir: string;
   readonly #realmProcess: { env: NodeJS.ProcessEnv } | undefined;
+  readonly #channel: SpoolChannel;
   readonly #directory: string;
-  /**
-   * The folder opened, where the platform allows it (not Windows): asking an open folder
-   * when it last changed skips looking its path up, several microseconds per verdict.
-   */
-  readonly #folderDescriptor: number | undefined;
-  readonly #server: net.Server;
+  /** Numbers this hub among those of the process: its scope tokens start with it. */
+  readonly #number = ++hubsStarted;
   readonly #moduleFor: ModuleNamer;
   readonly #testModule: string;
   readonly #previousEnv: Readonly<Record<string, string | undefined>>;
@@ -189,51 +166,41 @@ export class WorkerHub implements ScopeListener {
    * `connectWorker()` in workers keeps records to itself.
    */
   static start(options: WorkerHubOptions): WorkerHub | undefined {
-    let directory: string | undefined;
     try {
-      directory = makeSpoolDirectory();
-      const server = net.createServer();
-      server.listen(socketPathFor(directory));
-      markFolderSettled(directory);
-      return new WorkerHub(options, directory, server);
+      return new WorkerHub(options);
     } catch (error) {
-      if (directory !== undefined) {
-        removeSpoolDirectory(directory);
-      }
       options.lifecycle.warn(unavailableMessage(error));
       return undefined;
     }
   }
 
-  private constructor(options: WorkerHubOptions, directory: string, server: net.Server) {
+  private constructor(options: WorkerHubOptions) {
     this.#lifecycle = options.lifecycle;
     this.#rootDir = options.rootDir;
     this.#realmProcess = options.realmProcess;
-    this.#directory = directory;
-    this.#folderDescriptor = openFolder(directory);
-    this.#server = server;
     this.#moduleFor = createModuleNamer({
       rootDir: options.rootDir,
       modules: options.lifecycle.options.modules,
     });
     this.#testModule = this.#moduleFor(options.testPath);
-    // The channel never keeps Jest's process alive; close() ends it in teardown.
-    server.unref();
-    server.on('connection', (socket: net.Socket) => this.#accept(socket));
-    server.on('error', (error) => {
-      this.#lifecycle.warn(unavailableMessage(error));
-      void this.close();
-    });
     this.#previousEnv = {
       [HUB_ENV_KEY]: process.env[HUB_ENV_KEY],
       [SCOPE_ENV_KEY]: process.env[SCOPE_ENV_KEY],
     };
-    this.#setEnv(HUB_ENV_KEY, directory);
+    this.#channel = SpoolChannel.lend({
+      accept: (socket) => this.#accept(socket),
+      failed: (error) => {
+        this.#lifecycle.warn(unavailableMessage(error));
+        void this.close();
+      },
+    });
+    this.#directory = this.#channel.directory;
+    this.#setEnv(HUB_ENV_KEY, this.#directory);
     this.#removeListener = options.lifecycle.addScopeListener(this);
   }
 
   scopeStarted(scope: IntegrationScope): void {
-    const token = String(this.#nextToken++);
+    const token = `${this.#number}.${this.#nextToken++}`;
     this.#scopesByToken.set(token, scope);
     this.#tokens.set(scope, token);
     this.#scopesByTracker.set(scope.resources, scope);
@@ -352,11 +319,7 @@ export class WorkerHub implements ScopeListener {
     for (const peer of this.#peers.values()) {
       peer.close();
     }
-    this.#server.close();
-    if (this.#folderDescriptor !== undefined) {
-      fs.closeSync(this.#folderDescriptor);
-    }
-    removeSpoolDirectory(this.#directory);
+    this.#channel.giveBack();
     for (const [key, value] of Object.entries(this.#previousEnv)) {
       if (value === undefined) {
         delete process.env[key];
@@ -525,10 +488,9 @@ export class WorkerHub implements ScopeListener {
   #discover(): void {
     let changedMs: number;
     try {
+      const descriptor = this.#channel.folderDescriptor;
       changedMs = (
-        this.#folderDescriptor === undefined
-          ? fs.statSync(this.#directory)
-          : fs.fstatSync(this.#folderDescriptor)
+        descriptor === undefined ? fs.statSync(this.#directory) : fs.fstatSync(descriptor)
       ).mtimeMs;
     } catch {
       return;
@@ -587,6 +549,10 @@ export class WorkerHub implements ScopeListener {
         return;
       }
       peer.hello = record;
+      if (this.#isOtherHubsToken(record.scope)) {
+        this.#ignoreOtherFilesWorker(peer);
+        return;
+      }
       const home = this.#homeOf(peer);
       peer.setHome(home.scope, home.described);
       return;
@@ -749,6 +715,24 @@ export class WorkerHub implements ScopeListener {
       }
     }
     return { scope: this.#fileScope, described: describeScope(this.#fileScope) };
+  }
+
+  /** A token another hub of this process handed out: its test file came before this one. */
+  #isOtherHubsToken(token: string | null | undefined): boolean {
+    const hub = typeof token === 'string' ? /^(\d+)\.\d+$/.exec(token)?.[1] : undefined;
+    return hub !== undefined && Number(hub) !== this.#number;
+  }
+
+  /**
+   * A worker an earlier test file started, still reporting into the process's channel after
+   * that file's hub closed (which warned that it was still running): what it sends now
+   * belongs to no test of this file, so it is not read, judged or reported.
+   */
+  #ignoreOtherFilesWorker(peer: WorkerPeer): void {
+    peer.fromOtherFile = true;
+    peer.stopped = 'it was started by an earlier test file';
+    peer.close();
+    peer.socket?.destroy();
   }
 
   /** Where a new record of the worker goes now: its scope, or the file's when that ended. */
@@ -981,7 +965,12 @@ export class WorkerHub implements ScopeListener {
    * word was terminated by its parent: not a crash.
    */
   #settlePeer(peer: WorkerPeer, gone: boolean): void {
-    if (peer.settled || peer.hello === undefined || this.#watchedOf(peer) !== undefined) {
+    if (
+      peer.settled ||
+      peer.fromOtherFile ||
+      peer.hello === undefined ||
+      this.#watchedOf(peer) !== undefined
+    ) {
       return;
     }
     if (peer.exitCode === undefined && !gone) {
@@ -1058,7 +1047,7 @@ export class WorkerHub implements ScopeListener {
   }
 
   #judgeAtClose(peer: WorkerPeer): void {
-    if (peer.hello === undefined) {
+    if (peer.hello === undefined || peer.fromOtherFile) {
       return;
     }
     const isChild = peer.pid !== process.pid;

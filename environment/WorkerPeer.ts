@@ -37,6 +37,8 @@ export class WorkerPeer {
   malformed = 0;
   /** Why the environment stopped reading it, if it did. */
   stopped: string | undefined;
+  /** Started by an earlier test file of the process: ignored, never reported. */
+  fromOtherFile = false;
   exitCode: number | undefined;
   uncaught: EncodedThrown | undefined;
   /** Whether its end was judged (crash or not): once only. */

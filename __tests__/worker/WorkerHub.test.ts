@@ -520,7 +520,7 @@ describe('the end of a worker auto-tracking watches', () => {
 });
 
 describe('closing', () => {
-  test('removes the folder and the variables, and warns about a worker still running', async () => {
+  test('empties the folder, restores the variables, and warns about a worker still running', async () => {
     const previous = process.env[HUB_ENV_KEY];
     const { hub, directory, warnings } = startHub();
     const worker = connect();
@@ -531,7 +531,7 @@ describe('closing', () => {
     await hub.close();
     await hub.close();
 
-    expect(fs.existsSync(directory)).toBe(false);
+    expect(fs.readdirSync(directory)).toEqual(socketFilesIn(directory));
     expect(process.env[HUB_ENV_KEY]).toBe(previous);
     expect(warnings).toMatchInlineSnapshot(`
      [
@@ -541,3 +541,62 @@ describe('closing', () => {
     await expect(worker.flush()).rejects.toThrow('flush(): the records could not be confirmed');
   });
 });
+
+describe('the next test file of the process', () => {
+  test('gets the same folder, emptied of the spool files of the file before', async () => {
+    const first = startHub();
+    writeSpool(first.directory, [hello()]);
+    started.length = 0;
+    await first.hub.close();
+    first.lifecycle.dispose();
+
+    const next = startHub();
+
+    expect(next.directory).toBe(first.directory);
+    expect(fs.readdirSync(next.directory)).toEqual(socketFilesIn(next.directory));
+  });
+
+  test('ignores a worker an earlier file started, which reports after that file ended', async () => {
+    const earlier = startHub();
+    earlier.lifecycle.start('test', 'starts a worker and leaves it running');
+    const earlierFilesToken = process.env[SCOPE_ENV_KEY];
+    started.length = 0;
+    await earlier.hub.close();
+    earlier.lifecycle.dispose();
+
+    const { hub, lifecycle, directory, file, warnings } = startHub();
+    const scope = lifecycle.start('test', 'runs after it');
+    writeSpool(directory, [
+      { ...hello(), scope: earlierFilesToken },
+      { t: 'track', module: 'jobs', type: 'job', id: 'job:earlier', metadata: {} },
+      { t: 'exit', code: 7 },
+    ]);
+
+    expect(await lifecycle.finish(scope)).toEqual([]);
+    expect(await lifecycle.finish(file)).toEqual([]);
+    expect([...idsOf(scope), ...idsOf(file)]).toEqual([]);
+    expect([...scope.errors.getErrorChain(), ...file.errors.getErrorChain()]).toEqual([]);
+    started.length = 0;
+    await hub.close();
+    lifecycle.dispose();
+    expect(warnings).toEqual([]);
+  });
+
+  test("still takes a worker whose token no hub of this process made as the file's", async () => {
+    const { lifecycle, directory, file } = startHub();
+    writeSpool(directory, [
+      { ...hello(), scope: 'set by hand' },
+      { t: 'track', module: 'jobs', type: 'job', id: 'job:unknown-token', metadata: {} },
+    ]);
+
+    await lifecycle.finish(file);
+
+    expect(idsOf(file)).toEqual(['job:unknown-token']);
+  });
+});
+
+/** What a folder holds besides spool files: the socket, where it is a file (not Windows). */
+function socketFilesIn(directory: string): string[] {
+  const socket = socketPathFor(directory);
+  return path.dirname(socket) === directory ? [path.basename(socket)] : [];
+}

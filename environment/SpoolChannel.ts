@@ -1,0 +1,189 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { socketPathFor } from '../src/worker/workerProtocol';
+import { makeSpoolDirectory, removeSpoolDirectory } from './spoolDirectory';
+
+/** The hub a channel is lent to: it takes the connections and hears of a broken socket. */
+export interface ChannelBorrower {
+  accept(socket: net.Socket): void;
+  failed(error: Error): void;
+}
+
+/**
+ * The spool folder and the socket beside it that worker threads and child processes report
+ * through (see `src/worker/workerProtocol.ts`). A Jest process keeps one and lends it to
+ * one test file's hub at a time: making and removing a folder, a socket and a descriptor
+ * cost every test file about a millisecond. When a file gives it back, its spool files are
+ * removed, so the next file starts with an empty folder; a worker of an earlier file that
+ * reports again names that file's hub in its scope token, and the hub ignores it. The
+ * folder goes when the process exits.
+ *
+ * @example
+ * const channel = SpoolChannel.lend(hub);
+ * process.env[HUB_ENV_KEY] = channel.directory;
+ * // ... the test file runs ...
+ * channel.giveBack();
+ */
+export class SpoolChannel {
+  /** Given back and ready for the next file. */
+  static #idle: SpoolChannel | undefined;
+
+  readonly directory: string;
+  /**
+   * The folder opened, where the platform allows it (not Windows): asking an open folder
+   * when it last changed skips looking its path up, several microseconds per verdict.
+   */
+  readonly folderDescriptor: number | undefined;
+  readonly #server: net.Server;
+  /** The folder's modification time as `markSettled` left it: unchanged means still empty. */
+  #settledMs = Number.NaN;
+  #borrower: ChannelBorrower | undefined;
+  #broken = false;
+  #closed = false;
+
+  /**
+   * The process's channel, or a new one when it is lent out or there is none yet.
+   *
+   * @throws what the file system or the socket refused; the caller goes without workers.
+   */
+  static lend(borrower: ChannelBorrower): SpoolChannel {
+    const channel = SpoolChannel.#idle ?? SpoolChannel.#open();
+    SpoolChannel.#idle = undefined;
+    channel.#borrower = borrower;
+    return channel;
+  }
+
+  /**
+   * Closes and removes the channel waiting for a next file, if any. The process's exit
+   * does that by itself; code whose `process` is not the real one (this package's own
+   * tests, which run inside Jest's test realm) calls this when done.
+   */
+  static closeIdle(): void {
+    const idle = SpoolChannel.#idle;
+    SpoolChannel.#idle = undefined;
+    if (idle !== undefined) {
+      idle.#close();
+    }
+  }
+
+  static #open(): SpoolChannel {
+    const directory = makeSpoolDirectory();
+    try {
+      const server = net.createServer();
+      server.listen(socketPathFor(directory));
+      return new SpoolChannel(directory, server);
+    } catch (error) {
+      removeSpoolDirectory(directory);
+      throw error;
+    }
+  }
+
+  private constructor(directory: string, server: net.Server) {
+    this.directory = directory;
+    this.#server = server;
+    this.folderDescriptor = openFolder(directory);
+    this.#markSettled();
+    // The channel never keeps Jest's process alive.
+    server.unref();
+    server.on('connection', (socket: net.Socket) => {
+      if (this.#borrower === undefined) {
+        // A worker of a file that has finished: nobody listens for it any more.
+        socket.destroy();
+      } else {
+        this.#borrower.accept(socket);
+      }
+    });
+    server.on('error', (error: Error) => {
+      if (SpoolChannel.#idle === this) {
+        SpoolChannel.#idle = undefined;
+        this.#close();
+      }
+      this.#broken = true;
+      this.#borrower?.failed(error);
+    });
+  }
+
+  /**
+   * The borrower is done: its spool files are removed and the channel waits for the next
+   * file. A channel whose socket failed, or whose folder cannot be emptied, is closed and
+   * removed instead. Never throws.
+   */
+  giveBack(): void {
+    this.#borrower = undefined;
+    if (!this.#broken && SpoolChannel.#idle === undefined && this.#empty()) {
+      SpoolChannel.#idle = this;
+      return;
+    }
+    this.#close();
+  }
+
+  #close(): void {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    this.#broken = true;
+    this.#server.close();
+    if (this.folderDescriptor !== undefined) {
+      try {
+        fs.closeSync(this.folderDescriptor);
+      } catch {
+        // Closed already.
+      }
+    }
+    removeSpoolDirectory(this.directory);
+  }
+
+  /** Removes every spool file; false when one could not be (Windows, still open). */
+  #empty(): boolean {
+    try {
+      if (this.#changedMs() === this.#settledMs) {
+        return true;
+      }
+      const socketName = path.basename(socketPathFor(this.directory));
+      for (const name of fs.readdirSync(this.directory)) {
+        if (name !== socketName) {
+          fs.rmSync(path.join(this.directory, name), { force: true });
+        }
+      }
+      this.#markSettled();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  #changedMs(): number {
+    return (
+      this.folderDescriptor === undefined
+        ? fs.statSync(this.directory)
+        : fs.fstatSync(this.folderDescriptor)
+    ).mtimeMs;
+  }
+
+  /**
+   * Dates the folder's last change a minute back, so that the first listing is known
+   * current at once, rather than only once the coarse grain of file times has passed:
+   * until then every verdict of the file would list it.
+   */
+  #markSettled(): void {
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    try {
+      fs.utimesSync(this.directory, aMinuteAgo, aMinuteAgo);
+      this.#settledMs = this.#changedMs();
+    } catch {
+      // The folder is listed more often, and emptied by listing it, nothing worse.
+      this.#settledMs = Number.NaN;
+    }
+  }
+}
+
+/** The folder opened for `fstat`, or `undefined` where folders cannot be opened (Windows). */
+function openFolder(directory: string): number | undefined {
+  try {
+    return fs.openSync(directory, 'r');
+  } catch {
+    return undefined;
+  }
+}
