@@ -146,6 +146,21 @@ describe('the owner module', () => {
     expect(stack.frames[0]?.file).toBe(relative(process.cwd(), __filename));
   });
 
+  test('is found below a library that calls fifteen frames deep before creating the handle', () => {
+    const tracker = scope.enter();
+    const library = fakePackageModule(
+      'deep-library/index.js',
+      `exports.timer = function nest(depth = 15) {
+        return depth === 0 ? setTimeout(() => {}, 5) : nest(depth - 1);
+      };`,
+    );
+    clearTimeout(library.timer!() as NodeJS.Timeout);
+    const [record] = tracker.getAllResources();
+    expect(record?.owner_module).toBe('autoTrack.attribution');
+    const stack = record?.metadata.creation_stack as CreationStack;
+    expect(stack.frames[0]?.file).toBe(relative(process.cwd(), __filename));
+  });
+
   test('is the npm package when no frame is in user code', async () => {
     const tracker = scope.enter();
     const library = fakePackageModule('@scope/deferred/index.js', LIBRARY_SOURCE);

@@ -49,7 +49,10 @@ export interface AutoTrackingOptions {
    * owner. Default: an absolute path outside `node_modules` and outside this package.
    */
   isUserFile?: (file: string) => boolean;
-  /** How many frames a creation stack keeps (default 20): more costs more per handle. */
+  /**
+   * How many frames a creation stack keeps at most (default 20): more costs more per handle.
+   * Ten are captured first; more only when those ten hold none of the user's code.
+   */
   stackTraceLimit?: number;
 }
 
