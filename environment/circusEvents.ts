@@ -39,10 +39,10 @@ export interface CircusState {
 
 /** `describe › test` names, as Jest's reporters print them, without the root block. */
 export function fullNameOf(entry: { name: string; parent?: CircusDescribeBlock }): string {
-  const names = [entry.name];
+  let name = entry.name;
   // The root block is the only one without a parent, and its name is Jest's, not the user's.
   for (let block = entry.parent; block?.parent !== undefined; block = block.parent) {
-    names.unshift(block.name);
+    name = `${block.name} › ${name}`;
   }
-  return names.join(' › ');
+  return name;
 }
