@@ -1,4 +1,8 @@
-import { ConfigChangeObserver, prepareConfigObserverOptions } from '../src/ConfigChangeObserver';
+import {
+  ConfigChangeObserver,
+  prepareConfigObserverOptions,
+  startObservingEnv,
+} from '../src/ConfigChangeObserver';
 import type { ConfigChangeObserverOptions } from '../src/ConfigChangeObserver';
 import { describeValue } from '../src/describeValue';
 import { ErrorPropagation } from '../src/ErrorPropagation';
@@ -217,7 +221,9 @@ export class IntegrationLifecycle {
     const observesEnv =
       realmProcess !== undefined &&
       (kind !== 'test' || !this.#scopes.some((open) => open.kind === 'test'));
-    const env = observesEnv ? config.observeEnv() : undefined;
+    if (observesEnv) {
+      startObservingEnv(config);
+    }
     const scope: IntegrationScope = {
       kind,
       name,
@@ -225,7 +231,6 @@ export class IntegrationLifecycle {
       config,
       errors: new ErrorPropagation(),
       allowed: [],
-      env,
     };
     this.#scopes.push(scope);
     this.#notify('scopeStarted', scope);

@@ -18,6 +18,4 @@ export interface IntegrationScope {
   readonly errors: ErrorPropagation;
   /** What `integration.allowLeaks(...)` allowed in this scope. */
   readonly allowed: RecordPredicate[];
-  /** The recording `process.env` of this scope, installed on the test realm while it runs. */
-  readonly env: NodeJS.ProcessEnv | undefined;
 }

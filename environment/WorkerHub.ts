@@ -5,6 +5,7 @@ import type net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
+import { observedEnvTarget } from '../src/ConfigChangeObserver';
 import { CAPTURE_BELOW } from '../src/ErrorPropagation';
 import { errorMessageOf } from '../src/errorMessageOf';
 import { IntegrationError } from '../src/IntegrationError';
@@ -345,9 +346,14 @@ export class WorkerHub implements ScopeListener {
 
   #setRealmEnv(key: string, value: string): void {
     try {
-      const realmEnv = unwrapObserved(this.#realmProcess?.env);
+      // Beneath the innermost scope's recording accessor, where it has one, without reading
+      // `process.env` through it (which would make its recording proxy).
+      const innermost = this.#lifecycle.innermost();
+      const realmEnv =
+        (innermost === undefined ? undefined : observedEnvTarget(innermost.config)) ??
+        unwrapObserved(this.#realmProcess?.env);
       if (typeof realmEnv === 'object' && realmEnv !== null) {
-        realmEnv[key] = value;
+        (realmEnv as Record<string, string>)[key] = value;
       }
     } catch {
       // A realm whose env cannot be written: its children only lack the variable.

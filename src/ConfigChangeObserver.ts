@@ -62,6 +62,32 @@ interface Subscription {
   readonly listener: ConfigChangeListener;
 }
 
+/** What the environment reaches of an observer beyond its public methods (set in its class). */
+let envInternals: {
+  startObserving(observer: ConfigChangeObserver): void;
+  target(observer: ConfigChangeObserver): object | undefined;
+};
+
+/**
+ * `observeEnv()` for the environment, which starts one observer per test: the accessor is
+ * put on `process` at once, and the recording proxy made only when something reads
+ * `process.env`, which most tests never do.
+ *
+ * @throws IntegrationError as `observeEnv()` does.
+ */
+export function startObservingEnv(observer: ConfigChangeObserver): void {
+  envInternals.startObserving(observer);
+}
+
+/**
+ * The env object `process.env` stands for now, beneath the recording proxy: what the
+ * environment writes its own variables into, which are not configuration changes of the
+ * test. `undefined` when the observer does not observe `process.env`.
+ */
+export function observedEnvTarget(observer: ConfigChangeObserver): object | undefined {
+  return envInternals.target(observer);
+}
+
 /** What `observeEnv()` changed on the process object, to put it back. */
 interface EnvState {
   readonly owner: { env: unknown };
@@ -267,9 +293,22 @@ export class ConfigChangeObserver {
    * process.env.CACHE_DIR = '/tmp/cache'; // records 'env.CACHE_DIR'
    */
   observeEnv(): NodeJS.ProcessEnv {
-    if (this.#env !== undefined) {
-      return this.#currentEnv(this.#env) as NodeJS.ProcessEnv;
-    }
+    return this.#currentEnv(this.#env ?? this.#installEnvAccessor()) as NodeJS.ProcessEnv;
+  }
+
+  static {
+    envInternals = {
+      startObserving: (observer) => {
+        observer.#env ??= observer.#installEnvAccessor();
+      },
+      target: (observer) => {
+        const current = observer.#env?.current;
+        return typeof current === 'object' && current !== null ? current : undefined;
+      },
+    };
+  }
+
+  #installEnvAccessor(): EnvState {
     const owner = this.#process as { env: unknown };
     const original = owner.env;
     const current = unwrapObserved(original);
@@ -303,7 +342,7 @@ export class ConfigChangeObserver {
       state.assigned = true;
     }
     this.#env = state;
-    return this.#currentEnv(state) as NodeJS.ProcessEnv;
+    return state;
   }
 
   /**

@@ -276,6 +276,26 @@ describe('the scope token workers inherit', () => {
     expect(realmToken()).toBe(fileToken);
   });
 
+  test('is written beneath the recording env, as no change of the test, into the env in use', async () => {
+    const { lifecycle, realmProcess } = startHub();
+    const fileToken = realmProcess.env[SCOPE_ENV_KEY];
+    const describeBlock = lifecycle.start('describe', 'replaces env');
+    realmProcess.env = { ...realmProcess.env, MODE: 'replaced' };
+    const test = lifecycle.start('test', 'inside it');
+    const testToken = realmProcess.env[SCOPE_ENV_KEY];
+    await lifecycle.finish(test);
+    const describeToken = realmProcess.env[SCOPE_ENV_KEY];
+    await lifecycle.finish(describeBlock);
+
+    expect(realmProcess.env['MODE']).toBeUndefined();
+    expect(new Set([fileToken, describeToken, testToken]).size).toBe(3);
+    expect(realmProcess.env[SCOPE_ENV_KEY]).toBe(fileToken);
+    expect(test.config.getChangeLog()).toEqual([]);
+    expect(describeBlock.config.getChangeLog().map((event) => event.config_path)).toEqual([
+      'env.MODE',
+    ]);
+  });
+
   test("names the running scope in Jest's own env, and its parent again before its afterAll hooks", async () => {
     const { lifecycle } = startHub();
     const fileToken = process.env[SCOPE_ENV_KEY];
