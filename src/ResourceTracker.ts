@@ -387,16 +387,18 @@ export class ResourceTracker {
   readonly #typeBuckets: IndexBucket[] = [];
   readonly #history = new ReleasedHistory();
   /** The last released position of each id, for released records indexed so far. */
-  readonly #releasedPositionById = new Map<string, number>();
+  // Made when first needed: a tracker per test that is never asked by id, nor adopts,
+  // nor has an observer throw, makes none of these three.
+  #releasedPositionById: Map<string, number> | undefined;
   #releasedIndexedUpTo = 0;
-  readonly #adopted = new WeakMap<object, ActiveResource>();
+  #adopted: WeakMap<object, ActiveResource> | undefined;
   #adoptedCount = 0;
   readonly #onTrack: ((record: Readonly<ResourceRecord>) => void) | undefined;
   readonly #onRelease: ((record: Readonly<ResourceRecord>) => void) | undefined;
   readonly #onAdopt: ((object: object, record: Readonly<ResourceRecord>) => void) | undefined;
   readonly #beforeRead: (() => void) | undefined;
   #reading = false;
-  readonly #warnedObservers = new Set<string>();
+  #warnedObservers: Set<string> | undefined;
 
   /**
    * @example
@@ -563,7 +565,7 @@ export class ResourceTracker {
       );
     }
     const plan = planAdoption(object, how);
-    const earlier = this.#adopted.get(object);
+    const earlier = this.#adopted?.get(object);
     if (earlier !== undefined && this.#activeById.get(earlier.id) === earlier) {
       throw new IntegrationError(
         'DUPLICATE_RESOURCE_ID',
@@ -628,7 +630,7 @@ export class ResourceTracker {
     });
     const active = this.#track(module, type, id, metadata, close);
     adoption.active = active;
-    this.#adopted.set(object, active);
+    (this.#adopted ??= new WeakMap()).set(object, active);
     const record = active.snapshot();
     if (this.#onAdopt !== undefined) {
       this.#notifyAdopted(this.#onAdopt, object, record);
@@ -672,7 +674,7 @@ export class ResourceTracker {
     if ((typeof object !== 'object' || object === null) && typeof object !== 'function') {
       return false;
     }
-    const active = this.#adopted.get(object);
+    const active = this.#adopted?.get(object);
     return active !== undefined && this.#activeById.get(active.id) === active;
   }
 
@@ -806,6 +808,7 @@ export class ResourceTracker {
     try {
       observer(record);
     } catch (error) {
+      this.#warnedObservers ??= new Set();
       if (!this.#warnedObservers.has(hook)) {
         this.#warnedObservers.add(hook);
         try {
@@ -823,10 +826,11 @@ export class ResourceTracker {
   /** Indexes the records released since the last look-up; hot paths never pay for this. */
   #indexReleased(): void {
     const history = this.#history;
+    const positionById = (this.#releasedPositionById ??= new Map());
     for (let position = this.#releasedIndexedUpTo; position < history.length; position++) {
       const chunk = history.chunkAt(position);
       const offset = position & CHUNK_MASK;
-      this.#releasedPositionById.set(chunk.ids[offset]!, position);
+      positionById.set(chunk.ids[offset]!, position);
       this.#moduleBuckets[chunk.names[offset * 2]!]!.releasedPositions.push(position);
       this.#typeBuckets[chunk.names[offset * 2 + 1]!]!.releasedPositions.push(position);
     }
@@ -837,7 +841,7 @@ export class ResourceTracker {
     if (this.#releasedIndexedUpTo !== this.#history.length) {
       this.#indexReleased();
     }
-    return this.#releasedPositionById.get(id);
+    return this.#releasedPositionById?.get(id);
   }
 
   #releasedRecord(position: number): ResourceRecordSnapshot {
