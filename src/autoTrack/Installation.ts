@@ -28,6 +28,7 @@ export class Installation {
   /** Tracked handles not yet released, by resource id. */
   readonly open = new Map<string, TrackedHandle>();
   readonly #modules = new Map<string, string>();
+  #lastAttribution: Attribution | undefined;
   /** Where each file of a creation stack belongs, remembered per file. */
   readonly classifyFile: (reported: string) => ClassifiedFile | undefined;
 
@@ -46,6 +47,22 @@ export class Installation {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * The attribution to the current tracker, or `undefined` when no scope is active. The
+   * same object for as long as the tracker stays current: a test creates its handles in
+   * one tracker, and each handle keeps its attribution for its whole life.
+   */
+  currentAttribution(): Attribution | undefined {
+    const tracker = this.currentTracker();
+    if (tracker === undefined) {
+      return undefined;
+    }
+    if (this.#lastAttribution?.tracker !== tracker) {
+      this.#lastAttribution = { installation: this, tracker };
+    }
+    return this.#lastAttribution;
   }
 
   /** `owner_module` for a handle: the user's file through the `modules` mapping, else the npm package, else `'unknown'`. */

@@ -10,12 +10,27 @@ export function trackedHandleOf(handle: object): TrackedHandle | undefined {
 }
 
 /**
+ * Kinds Node itself holds on to until they fire or are cleared (its timer lists, its
+ * immediate queue), which is when they are released: holding them strongly keeps none
+ * alive any longer, and saves the collector a weak reference for each of the many a
+ * test suite makes.
+ */
+const HELD_BY_NODE_UNTIL_RELEASED: ReadonlySet<AutoTrackKind> = new Set<AutoTrackKind>([
+  'timer',
+  'interval',
+  'immediate',
+]);
+
+/**
  * The link between one real handle and its record. It holds the handle weakly: Node
  * keeps an open handle alive by itself, and a handle nobody can reach any more (a file
- * handle dropped without `close`) must stay collectable.
+ * handle dropped without `close`) must stay collectable. Timers are the exception (see
+ * `HELD_BY_NODE_UNTIL_RELEASED`).
  */
 export class TrackedHandle {
-  readonly #handle: WeakRef<object>;
+  /** The handle itself, or a weak reference to it (`#weak`). */
+  readonly #handle: object;
+  readonly #weak: boolean;
   readonly #close: (handle: object) => unknown;
   #open = true;
   /**
@@ -33,7 +48,8 @@ export class TrackedHandle {
     handle: object,
     close: (handle: object) => unknown,
   ) {
-    this.#handle = new WeakRef(handle);
+    this.#weak = !HELD_BY_NODE_UNTIL_RELEASED.has(kind);
+    this.#handle = this.#weak ? new WeakRef(handle) : handle;
     this.#close = close;
   }
 
@@ -42,7 +58,7 @@ export class TrackedHandle {
   }
 
   deref(): object | undefined {
-    return this.#handle.deref();
+    return this.#weak ? (this.#handle as WeakRef<object>).deref() : this.#handle;
   }
 
   /** Starts watching: after the tracker accepted the record. */
@@ -66,7 +82,7 @@ export class TrackedHandle {
   /** `closeLeaked`: close the real handle; the tracker marks the record released itself. */
   closeForTracker(): unknown {
     this.#forget();
-    const handle = this.#handle.deref();
+    const handle = this.deref();
     return handle === undefined ? undefined : this.#close(handle);
   }
 
@@ -76,7 +92,7 @@ export class TrackedHandle {
     }
     this.#open = false;
     this.attribution.installation.open.delete(this.id);
-    const handle = this.#handle.deref();
+    const handle = this.deref();
     if (handle !== undefined && trackedHandles.get(handle) === this) {
       trackedHandles.delete(handle);
     }

@@ -77,8 +77,7 @@ export function resolveAttribution(
   if (installation === undefined || !installation.tracks(kind)) {
     return undefined;
   }
-  const tracker = installation.currentTracker();
-  return tracker === undefined ? undefined : { installation, tracker };
+  return installation.currentAttribution();
 }
 
 /**
