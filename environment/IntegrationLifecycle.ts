@@ -124,7 +124,10 @@ export class IntegrationLifecycle {
       }
     },
     onRelease: (record: Readonly<ResourceRecord>): void => {
-      this.#creationErrors.delete(recordKey(record));
+      // Most records carry their own stack, so there is usually nothing to forget.
+      if (this.#creationErrors.size > 0) {
+        this.#creationErrors.delete(recordKey(record));
+      }
     },
     beforeRead: (): void => {
       for (const listener of this.#listeners) {
