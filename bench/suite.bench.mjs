@@ -7,8 +7,10 @@
 //
 // and prints the median, fastest and slowest wall time of each, with its ratio to the
 // baseline, and the median CPU time (user + system, of Jest and its workers), which a busy
-// machine disturbs far less than wall time. Ratios are the median of each round's own
-// ratio to the baseline's run in that round (see `pairedRatio`). Our environment is timed
+// machine disturbs far less than wall time. Every run of another set-up is bracketed by
+// baseline runs (node, off, node, on, node, detect, node in a round), and its ratio is the
+// median, over the rounds, of its time divided by the mean of the two baseline runs just
+// before and just after it (see `bracketedRatio`). Our environment is timed
 // from the build (dist/entry/index.js, made by `npm run build`); without a build its rows
 // are skipped, with a note.
 //
@@ -94,7 +96,7 @@ console.log(
   `Synthetic suite: ${files} files, ${totalTests} tests (promises, timers, immediates, one loopback HTTP request per file).`,
 );
 console.log(
-  `Node ${process.version}; ${runs} timed runs per set-up after one warm-up run each, alternating.\n`,
+  `Node ${process.version}; ${runs} rounds after one warm-up run each: in every round, each set-up runs once between two plain-node runs.\n`,
 );
 
 function jestConfig(variant) {
@@ -191,26 +193,45 @@ for (const variant of active) {
 
 const wallTimes = new Map(active.map((variant) => [variant.key, []]));
 const cpuTimes = new Map(active.map((variant) => [variant.key, []]));
+const baseline = active.find((variant) => variant.key === 'node');
+const others = active.filter((variant) => variant !== baseline);
+// Each run of another set-up over the mean of the baseline runs just before and after it.
+const bracketed = new Map(others.map((variant) => [variant.key, { wall: [], cpu: [] }]));
 for (let round = 0; round < runs; round += 1) {
-  // Rotate the order every round, so that no set-up always runs first or after another.
-  const order = active.map((_, index) => active[(index + round) % active.length]);
   const line = [];
+  const timed = (variant) => {
+    const times = runOnce(variant);
+    wallTimes.get(variant.key).push(times.wall);
+    cpuTimes.get(variant.key).push(times.cpu);
+    line.push(`${variant.key} ${seconds(times.wall)} (cpu ${seconds(times.cpu)})`);
+    return times;
+  };
+  // Rotate the order every round, so that no set-up always runs first or after another.
+  const order = others.map((_, index) => others[(index + round) % others.length]);
+  let before = baseline === undefined ? undefined : timed(baseline);
   for (const variant of order) {
-    const { wall, cpu } = runOnce(variant);
-    wallTimes.get(variant.key).push(wall);
-    cpuTimes.get(variant.key).push(cpu);
-    line.push(`${variant.key} ${seconds(wall)} (cpu ${seconds(cpu)})`);
+    const times = timed(variant);
+    const after = baseline === undefined ? undefined : timed(baseline);
+    if (before !== undefined && after !== undefined) {
+      const ratios = bracketed.get(variant.key);
+      ratios.wall.push(times.wall / ((before.wall + after.wall) / 2));
+      ratios.cpu.push(times.cpu / ((before.cpu + after.cpu) / 2));
+    }
+    before = after;
   }
   console.log(`round ${round + 1}/${runs}: ${line.join(', ')}`);
 }
 
-// A set-up's ratio is the median, over the rounds, of its time divided by the baseline's in
-// the same round: a shared machine drifts over minutes, and the rounds' own ratios cancel
-// that drift where a ratio of two medians would not.
-const pairedRatio = (times, baseline) =>
-  baseline === undefined
-    ? Number.NaN
-    : median(times.map((time, round) => time / baseline[round]));
+// A shared machine drifts over minutes, and even between one run and the next: the baseline
+// runs on either side of a run follow that drift where the medians of whole columns, or one
+// baseline run per round, would not.
+const bracketedRatio = (variant, measure) => {
+  if (variant === baseline) {
+    return 1;
+  }
+  const ratios = bracketed.get(variant.key)?.[measure] ?? [];
+  return ratios.length === 0 ? Number.NaN : median(ratios);
+};
 const rows = active.map((variant) => {
   const wall = wallTimes.get(variant.key);
   const cpu = cpuTimes.get(variant.key);
@@ -219,9 +240,9 @@ const rows = active.map((variant) => {
     median: seconds(median(wall)),
     fastest: seconds(Math.min(...wall)),
     slowest: seconds(Math.max(...wall)),
-    vs_node: ratio(pairedRatio(wall, wallTimes.get('node'))),
+    vs_node: ratio(bracketedRatio(variant, 'wall')),
     median_cpu: seconds(median(cpu)),
-    cpu_vs_node: ratio(pairedRatio(cpu, cpuTimes.get('node'))),
+    cpu_vs_node: ratio(bracketedRatio(variant, 'cpu')),
   };
 });
 
@@ -256,6 +277,7 @@ writeFileSync(
       runs,
       wall_ms: Object.fromEntries(wallTimes),
       cpu_ms: Object.fromEntries(cpuTimes),
+      bracketed_ratios: Object.fromEntries(bracketed),
       rows,
     },
     null,
