@@ -117,11 +117,10 @@ function notOnStack(): void {
 
 /**
  * The environment's end of the channel to worker threads and child processes (see
- * `src/worker/workerProtocol.ts`): one per test file, on the process's `SpoolChannel`.
- * It hands its address down through
- * `process.env`, reads each worker's spool file in order, puts every record in the scope
- * that started the worker (marked with `thread_id` or `pid`), captures crashes, and stays
- * bounded whatever a worker sends.
+ * `src/worker/workerProtocol.ts`): one per test file, on the process's `SpoolChannel`. It
+ * hands its address down through `process.env`, reads each worker's spool file in order,
+ * puts every record in the scope that started the worker (marked with `thread_id` or
+ * `pid`), captures crashes, and stays bounded whatever a worker sends.
  *
  * @example
  * const hub = WorkerHub.start({ lifecycle, rootDir, testPath, realmProcess });

@@ -8,7 +8,7 @@ import { describeValue } from './describeValue';
 import { IntegrationError } from './IntegrationError';
 import { invalidArgument } from './invalidArgument';
 import { isErrorLike } from './isErrorLike';
-import type { ObservedChange } from './RecordingProxies';
+import type { ChangeSink, ObservedChange } from './RecordingProxies';
 import { RecordingProxies } from './RecordingProxies';
 import type { ConfigChangeEvent } from './records';
 import type { UndoFailure } from './UndoLog';
@@ -132,8 +132,10 @@ export class ConfigChangeObserver {
   #delivering = false;
   readonly #undoLog = new UndoLog();
   #restoring = false;
-  readonly #objects: RecordingProxies;
-  readonly #envProxies: RecordingProxies;
+  // Made on first use: the environment makes an observer per test, and most tests observe
+  // no object and never read `process.env` (each holds a WeakMap, which the collector visits).
+  #objects: RecordingProxies | undefined;
+  #envProxies: RecordingProxies | undefined;
   #env: EnvState | undefined;
 
   /**
@@ -147,15 +149,33 @@ export class ConfigChangeObserver {
     this.#lookup = prepared?.lookup ?? compileConfigMap(validated.configMap);
     this.#unmappedModules = validated.unmappedConfig === 'all' ? validated.allModules : [];
     this.#process = validated.process;
-    const sink = {
+  }
+
+  get #objectProxies(): RecordingProxies {
+    this.#objects ??= new RecordingProxies(this.#sink(), {
+      coerceToString: false,
+      observeNested: true,
+    });
+    return this.#objects;
+  }
+
+  get #envProxiesMade(): RecordingProxies {
+    this.#envProxies ??= new RecordingProxies(this.#sink(), {
+      coerceToString: true,
+      observeNested: false,
+    });
+    return this.#envProxies;
+  }
+
+  /** Where the proxies report changes: into this observer's log and undo log. */
+  #sink(): ChangeSink {
+    return {
       isRestoring: (): boolean => this.#restoring,
-      remember: this.#undoLog.push.bind(this.#undoLog),
+      remember: (undo) => this.#undoLog.push(undo),
       record: (changes: ObservedChange[]): void => {
         this.#record(changes);
       },
     };
-    this.#objects = new RecordingProxies(sink, { coerceToString: false, observeNested: true });
-    this.#envProxies = new RecordingProxies(sink, { coerceToString: true, observeNested: false });
   }
 
   /** Recognised across realms and copies of the package, where `instanceof` fails. */
@@ -275,7 +295,7 @@ export class ConfigChangeObserver {
         "a dotted path such as 'settings', or no prefix",
       );
     }
-    return this.#objects.observe(object, prefix ?? '');
+    return this.#objectProxies.observe(object, prefix ?? '');
   }
 
   /**
@@ -332,7 +352,7 @@ export class ConfigChangeObserver {
       },
     });
     if (!installed) {
-      const proxy = this.#envProxies.observe(current, 'env');
+      const proxy = this.#envProxiesMade.observe(current, 'env');
       if (!Reflect.set(owner, 'env', proxy) || owner.env !== proxy) {
         throw new IntegrationError(
           'INVALID_STATE',
@@ -447,7 +467,7 @@ export class ConfigChangeObserver {
   #currentEnv(state: EnvState): unknown {
     const { current } = state;
     return typeof current === 'object' && current !== null
-      ? this.#envProxies.observe(current, 'env')
+      ? this.#envProxiesMade.observe(current, 'env')
       : current;
   }
 
