@@ -34,7 +34,7 @@ export class SpoolChannel {
    * The folder opened, where the platform allows it (not Windows): asking an open folder
    * when it last changed skips looking its path up, several microseconds per verdict.
    */
-  readonly folderDescriptor: number | undefined;
+  readonly #folderDescriptor: number | undefined;
   readonly #server: net.Server;
   /** The folder's modification time as `markSettled` left it: unchanged means still empty. */
   #settledMs = Number.NaN;
@@ -82,7 +82,7 @@ export class SpoolChannel {
   private constructor(directory: string, server: net.Server) {
     this.directory = directory;
     this.#server = server;
-    this.folderDescriptor = openFolder(directory);
+    this.#folderDescriptor = openFolder(directory);
     this.#markSettled();
     // The channel never keeps Jest's process alive.
     server.unref();
@@ -125,9 +125,9 @@ export class SpoolChannel {
     this.#closed = true;
     this.#broken = true;
     this.#server.close();
-    if (this.folderDescriptor !== undefined) {
+    if (this.#folderDescriptor !== undefined) {
       try {
-        fs.closeSync(this.folderDescriptor);
+        fs.closeSync(this.#folderDescriptor);
       } catch {
         // Closed already.
       }
@@ -138,7 +138,7 @@ export class SpoolChannel {
   /** Removes every spool file; false when one could not be (Windows, still open). */
   #empty(): boolean {
     try {
-      if (this.#changedMs() === this.#settledMs) {
+      if (this.changedMs() === this.#settledMs) {
         return true;
       }
       const socketName = path.basename(socketPathFor(this.directory));
@@ -154,11 +154,17 @@ export class SpoolChannel {
     }
   }
 
-  #changedMs(): number {
+  /**
+   * When something was last added to or removed from the folder, in ms: while it stays the
+   * same, a listing of the folder stays current.
+   *
+   * @throws what the file system refused (the folder is gone).
+   */
+  changedMs(): number {
     return (
-      this.folderDescriptor === undefined
+      this.#folderDescriptor === undefined
         ? fs.statSync(this.directory)
-        : fs.fstatSync(this.folderDescriptor)
+        : fs.fstatSync(this.#folderDescriptor)
     ).mtimeMs;
   }
 
@@ -171,7 +177,7 @@ export class SpoolChannel {
     const aMinuteAgo = new Date(Date.now() - 60_000);
     try {
       fs.utimesSync(this.directory, aMinuteAgo, aMinuteAgo);
-      this.#settledMs = this.#changedMs();
+      this.#settledMs = this.changedMs();
     } catch {
       // The folder is listed more often, and emptied by listing it, nothing worse.
       this.#settledMs = Number.NaN;

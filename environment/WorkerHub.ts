@@ -493,10 +493,7 @@ export class WorkerHub implements ScopeListener {
   #discover(): void {
     let changedMs: number;
     try {
-      const descriptor = this.#channel.folderDescriptor;
-      changedMs = (
-        descriptor === undefined ? fs.statSync(this.#directory) : fs.fstatSync(descriptor)
-      ).mtimeMs;
+      changedMs = this.#channel.changedMs();
     } catch {
       return;
     }
