@@ -1,11 +1,12 @@
 import {
   ConfigChangeObserver,
+  observedEnvTarget,
   prepareConfigObserverOptions,
+  routeEnv,
   startObservingEnv,
 } from '../src/ConfigChangeObserver';
 import type { ConfigChangeObserverOptions } from '../src/ConfigChangeObserver';
 import { describeValue } from '../src/describeValue';
-import { ErrorPropagation } from '../src/ErrorPropagation';
 import { IntegrationError } from '../src/IntegrationError';
 import type { IntegrationHandle } from '../src/IntegrationHandle';
 import { isErrorLike } from '../src/isErrorLike';
@@ -14,14 +15,17 @@ import type { StackFrame } from '../src/parseStack';
 import type { ResourceRecord } from '../src/records';
 import { ResourceTracker } from '../src/ResourceTracker';
 import { toJSONSafe } from '../src/toJSONSafe';
+import { unwrapObserved } from '../src/unwrapObserved';
 import { createIntegrationHandle } from './createIntegrationHandle';
-import type { IntegrationScope } from './IntegrationScope';
+import { IntegrationScope } from './IntegrationScope';
+import type { ScopeStateMakers } from './IntegrationScope';
 import { compileIgnoreRules } from './leakFilter';
 import type { RecordPredicate } from './leakFilter';
 import { creationFrame, creationStackOf } from '../src/creationSite';
 import { formatLeakReport } from './leakReport';
 import type { LeakScope } from './leakReport';
 import type { IntegrationOptions } from './options';
+import { ScopeEnvRouter } from './ScopeEnvRouter';
 import { settleLeaks } from './settleLeaks';
 
 /** What a test file's lifecycle needs to know about where it runs. */
@@ -74,6 +78,11 @@ export interface ScopeListener {
   scopeFinished?(scope: IntegrationScope): void;
   /** A scope that never ran (a skipped or todo test) was dropped without a verdict. */
   scopeDiscarded?(scope: IntegrationScope): void;
+  /**
+   * The test realm's `process.env` is about to be read; `env` is the object beneath the
+   * recording proxy. Only where the lifecycle hands `process.env` out (`announcesEnvReads`).
+   */
+  envRead?(env: object): void;
   /**
    * The innermost scope runs code of its own again after an inner scope finished (its
    * `afterAll` hooks).
@@ -148,7 +157,19 @@ export class IntegrationLifecycle {
       }
     },
   };
+  readonly #stateMakers: ScopeStateMakers = {
+    tracker: () => new ResourceTracker(this.#trackerObservers),
+    observer: (scope) => {
+      const observer = new ConfigChangeObserver(this.#configOptions);
+      if (scope.observesEnv && this.#envRouter !== undefined) {
+        routeEnv(observer, this.#envSeenInside(scope));
+      }
+      return observer;
+    },
+  };
   #configOptions: ConfigChangeObserverOptions | undefined;
+  /** Hands `process.env` to the innermost scope that records it; `undefined` without a realm. */
+  #envRouter: ScopeEnvRouter | undefined;
   #scopes: IntegrationScope[] = [];
   #disposed = false;
   #fileFinished = false;
@@ -210,34 +231,100 @@ export class IntegrationLifecycle {
       );
     }
     const realmProcess = this.#settings.realmProcess;
-    // Checked and compiled at the first scope, where a problem was always reported.
-    this.#configOptions ??= prepareConfigObserverOptions({
-      configMap: this.options.configMap,
-      unmappedConfig: this.options.unmappedConfig,
-      knownModules: this.#knownModules,
-      ...(realmProcess === undefined ? {} : { process: realmProcess }),
-    });
-    const config = new ConfigChangeObserver(this.#configOptions);
-    // observeEnv puts an accessor on the realm's `process` and restore() puts the previous one
-    // back, so scopes must finish in the reverse order they started. Tests running
-    // concurrently (`test.concurrent`) do not: only the first of them records env changes.
+    if (this.#configOptions === undefined) {
+      // Checked and compiled at the first scope, where a problem was always reported.
+      this.#configOptions = prepareConfigObserverOptions({
+        configMap: this.options.configMap,
+        unmappedConfig: this.options.unmappedConfig,
+        knownModules: this.#knownModules,
+        ...(realmProcess === undefined ? {} : { process: realmProcess }),
+      });
+      if (realmProcess !== undefined) {
+        this.#envRouter = ScopeEnvRouter.install(realmProcess, {
+          recorder: () => this.#envRecorder(),
+          beforeRead: (env) => this.#announceEnvRead(env),
+        });
+      }
+    }
+    // Tests running concurrently (`test.concurrent`) share one `process.env`: only the
+    // first of them records its changes, and the others' go to it too.
     const observesEnv =
       realmProcess !== undefined &&
       (kind !== 'test' || !this.#scopes.some((open) => open.kind === 'test'));
-    if (observesEnv) {
-      startObservingEnv(config);
+    const scope = new IntegrationScope(kind, name, observesEnv, this.#stateMakers);
+    if (observesEnv && this.#envRouter !== undefined) {
+      this.#envRouter.enter(scope);
+    } else if (observesEnv) {
+      // No shared accessor (the realm's `env` cannot be redefined): each scope's observer
+      // puts its own, and restore() puts the previous one back, so scopes must finish in
+      // the reverse order they started.
+      startObservingEnv(scope.config);
     }
-    const scope: IntegrationScope = {
-      kind,
-      name,
-      resources: new ResourceTracker(this.#trackerObservers),
-      config,
-      errors: new ErrorPropagation(),
-      allowed: [],
-    };
     this.#scopes.push(scope);
     this.#notify('scopeStarted', scope);
     return scope;
+  }
+
+  /**
+   * The env object code sees as `process.env` now, beneath any recording proxy: where the
+   * environment writes variables of its own, which are no configuration change of a test.
+   * `undefined` without a realm.
+   */
+  realmEnvTarget(): object | undefined {
+    for (let index = this.#scopes.length - 1; index >= 0; index -= 1) {
+      const config = (this.#scopes[index] as IntegrationScope).madeConfig();
+      const target = config === undefined ? undefined : observedEnvTarget(config);
+      if (target !== undefined) {
+        return target;
+      }
+    }
+    const env =
+      this.#envRouter === undefined
+        ? unwrapObserved(this.#settings.realmProcess?.env)
+        : this.#envRouter.unscopedEnv;
+    return typeof env === 'object' && env !== null ? env : undefined;
+  }
+
+  /** Whether listeners hear of every read of the realm's `process.env` (`envRead`). */
+  get announcesEnvReads(): boolean {
+    return this.#envRouter !== undefined;
+  }
+
+  #announceEnvRead(env: unknown): void {
+    if (typeof env !== 'object' || env === null) {
+      return;
+    }
+    for (const listener of this.#listeners) {
+      try {
+        listener.envRead?.(env);
+      } catch {
+        // A listener is an add-on: it must never break a read of process.env.
+      }
+    }
+  }
+
+  /** The observer `process.env` goes to: the innermost scope's that records env changes. */
+  #envRecorder(): ConfigChangeObserver | undefined {
+    for (let index = this.#scopes.length - 1; index >= 0; index -= 1) {
+      const scope = this.#scopes[index] as IntegrationScope;
+      if (scope.observesEnv) {
+        return scope.config;
+      }
+    }
+    return undefined;
+  }
+
+  /** What a scope starts out seeing as `process.env`: what the scopes around it see. */
+  #envSeenInside(scope: IntegrationScope): unknown {
+    const router = this.#envRouter as ScopeEnvRouter;
+    for (let index = this.#scopes.lastIndexOf(scope) - 1; index >= 0; index -= 1) {
+      const config = (this.#scopes[index] as IntegrationScope).madeConfig();
+      const target = config === undefined ? undefined : observedEnvTarget(config);
+      if (target !== undefined) {
+        return target;
+      }
+    }
+    return router.unscopedEnv;
   }
 
   /**
@@ -275,9 +362,10 @@ export class IntegrationLifecycle {
       await verdict;
     } catch (error) {
       errors.push(internalError(`checking ${describeScope(scope)} for leaked resources`, error));
-      if (this.options.closeLeaked) {
+      const resources = scope.madeResources();
+      if (this.options.closeLeaked && resources !== undefined) {
         // Whatever broke the verdict, the run must still be able to exit by itself.
-        await closeLeaked(scope.resources).catch(() => undefined);
+        await closeLeaked(resources).catch(() => undefined);
       }
     }
     return this.#end(scope, errors, false);
@@ -299,7 +387,7 @@ export class IntegrationLifecycle {
       }
     }
     try {
-      scope.config.restore();
+      this.#restoreConfig(scope);
     } catch (error) {
       errors.push(
         IntegrationError.is(error)
@@ -332,7 +420,7 @@ export class IntegrationLifecycle {
   /** Drops a scope that never ran (a skipped or todo test), undoing what it observed. */
   discard(scope: IntegrationScope): void {
     try {
-      scope.config.restore();
+      this.#restoreConfig(scope);
     } catch {
       // Nothing ran in this scope, so there is nothing to restore that could fail usefully.
     }
@@ -356,11 +444,12 @@ export class IntegrationLifecycle {
     this.#disposed = true;
     for (const scope of [...this.#scopes].reverse()) {
       try {
-        scope.config.restore();
+        scope.madeConfig()?.restore();
       } catch {
         // Teardown must finish; a scope that cannot restore has nothing left to report to.
       }
     }
+    this.#envRouter?.uninstall();
     this.#scopes = [];
     this.#listeners.length = 0;
     this.#creationErrors.clear();
@@ -372,9 +461,19 @@ export class IntegrationLifecycle {
     filterErrors: Map<RecordPredicate, unknown>,
   ): readonly ResourceRecord[] {
     this.#notify('beforeLeakCheck', scope);
-    return scope.resources
-      .verifyCleanup()
-      .filter((record) => !this.#isExcused(scope, record, filterErrors));
+    // A scope that never made its tracker has tracked nothing, not even through a listener.
+    const open = scope.madeResources()?.verifyCleanup();
+    return open === undefined || open.length === 0
+      ? []
+      : open.filter((record) => !this.#isExcused(scope, record, filterErrors));
+  }
+
+  /** Undoes what the scope's observer saw, and takes back a `process.env` it redefined. */
+  #restoreConfig(scope: IntegrationScope): void {
+    if (scope.observesEnv) {
+      this.#envRouter?.leave(scope);
+    }
+    scope.madeConfig()?.restore();
   }
 
   /** Given what was found open, lets it settle and reports what is still open then. */
@@ -400,6 +499,7 @@ export class IntegrationLifecycle {
         // A listener is an add-on: it must never break the verdict of a test.
       }
     }
+    // Leaks were found in the scope's tracker, so it was made.
     const closed = this.options.closeLeaked
       ? await closeLeaked(scope.resources, new Set(leaks.map(recordKey)))
       : new Set<string>();
@@ -430,7 +530,7 @@ export class IntegrationLifecycle {
     if (this.#isIgnored(record) || this.#listeners.some((listener) => ignores(listener, record))) {
       return true;
     }
-    return scope.allowed.some((allows) => {
+    return (scope.madeAllowed() ?? []).some((allows) => {
       try {
         return allows(record);
       } catch (error) {
@@ -442,11 +542,12 @@ export class IntegrationLifecycle {
 
   /** A finished scope's records are never reported again: their creation stacks can go. */
   #forgetCreations(scope: IntegrationScope): void {
-    if (this.#creationErrors.size === 0) {
+    const resources = scope.madeResources();
+    if (this.#creationErrors.size === 0 || resources === undefined) {
       return;
     }
     try {
-      for (const record of scope.resources.verifyCleanup()) {
+      for (const record of resources.verifyCleanup()) {
         this.#creationErrors.delete(recordKey(record));
       }
     } catch {

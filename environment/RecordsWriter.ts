@@ -45,7 +45,6 @@ export class RecordsWriter implements ScopeListener {
   readonly #channel: RecordsChannelAddress;
   readonly #settings: RecordsWriterSettings;
   readonly #leakMode: ScopeRecords['leak_mode'];
-  readonly #startedAt = new WeakMap<IntegrationScope, number>();
   readonly #verdicts = new WeakMap<IntegrationScope, LeakVerdict>();
   readonly #finished: ScopeRecords[] = [];
   #complete = false;
@@ -75,10 +74,6 @@ export class RecordsWriter implements ScopeListener {
     return writer;
   }
 
-  scopeStarted(scope: IntegrationScope): void {
-    this.#startedAt.set(scope, now());
-  }
-
   leaksFound(
     scope: IntegrationScope,
     leaks: readonly ResourceRecord[],
@@ -89,9 +84,7 @@ export class RecordsWriter implements ScopeListener {
 
   scopeFinished(scope: IntegrationScope): void {
     const finishedAt = now();
-    this.#finished.push(
-      this.#recordScope(scope, this.#startedAt.get(scope) ?? finishedAt, finishedAt),
-    );
+    this.#finished.push(this.#recordScope(scope, scope.startedAt, finishedAt));
     this.#complete ||= scope.kind === 'file';
   }
 
@@ -120,7 +113,8 @@ export class RecordsWriter implements ScopeListener {
   #recordScope(scope: IntegrationScope, startedAt: number, finishedAt: number): ScopeRecords {
     const verdict = this.#verdicts.get(scope);
     const leaked = new Set(verdict?.ids);
-    const records = [...scope.resources.getAllResources()].sort(
+    // Parts a scope never made hold nothing: they are not made now just to say so.
+    const records = [...(scope.madeResources()?.getAllResources() ?? [])].sort(
       (a, b) => a.created_at - b.created_at,
     );
     let released = 0;
@@ -146,8 +140,8 @@ export class RecordsWriter implements ScopeListener {
       leaked_resource_ids: [...leaked],
       resources,
       omitted_resources: omitted,
-      errors: scope.errors.getErrorChain().map(jsonRecord),
-      config_changes: scope.config.getChangeLog().map(jsonRecord),
+      errors: (scope.madeErrors()?.getErrorChain() ?? []).map(jsonRecord),
+      config_changes: (scope.madeConfig()?.getChangeLog() ?? []).map(jsonRecord),
     };
   }
 

@@ -5,7 +5,6 @@ import type net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
-import { observedEnvTarget } from '../src/ConfigChangeObserver';
 import { CAPTURE_BELOW } from '../src/ErrorPropagation';
 import { errorMessageOf } from '../src/errorMessageOf';
 import { IntegrationError } from '../src/IntegrationError';
@@ -13,7 +12,6 @@ import { createModuleNamer } from '../src/moduleNameForFile';
 import type { ModuleNamer } from '../src/moduleNameForFile';
 import type { ResourceRecord } from '../src/records';
 import type { ResourceTracker } from '../src/ResourceTracker';
-import { unwrapObserved } from '../src/unwrapObserved';
 import { decodeThrown } from '../src/worker/decodeThrown';
 import { WorkerExitError } from '../src/worker/WorkerExitError';
 import {
@@ -56,8 +54,6 @@ export interface WorkerHubOptions {
   rootDir: string;
   /** The test file, as absolute path: its module is the target of crashes nobody else started. */
   testPath: string;
-  /** The test realm's `process`: its `env` gets the address too. */
-  realmProcess: { env: NodeJS.ProcessEnv } | undefined;
 }
 
 /** A worker thread or child process that auto-tracking saw a scope create. */
@@ -123,14 +119,13 @@ function notOnStack(): void {
  * `pid`), captures crashes, and stays bounded whatever a worker sends.
  *
  * @example
- * const hub = WorkerHub.start({ lifecycle, rootDir, testPath, realmProcess });
+ * const hub = WorkerHub.start({ lifecycle, rootDir, testPath });
  * // ... the file's tests run ...
  * await hub?.close();
  */
 export class WorkerHub implements ScopeListener {
   readonly #lifecycle: IntegrationLifecycle;
   readonly #rootDir: string;
-  readonly #realmProcess: { env: NodeJS.ProcessEnv } | undefined;
   readonly #channel: SpoolChannel;
   readonly #directory: string;
   /** Numbers this hub among those of the process: its scope tokens start with it. */
@@ -146,7 +141,6 @@ export class WorkerHub implements ScopeListener {
   // test. What a finished scope's token stands for is kept as a description.
   readonly #scopesByToken = new Map<string, IntegrationScope>();
   readonly #tokens = new Map<IntegrationScope, string>();
-  readonly #scopesByTracker = new Map<object, IntegrationScope>();
   readonly #finishedByToken = new Map<string, string>();
   readonly #threads = new Map<number, WatchedHandle>();
   readonly #children = new Map<number, WatchedHandle>();
@@ -177,7 +171,6 @@ export class WorkerHub implements ScopeListener {
   private constructor(options: WorkerHubOptions) {
     this.#lifecycle = options.lifecycle;
     this.#rootDir = options.rootDir;
-    this.#realmProcess = options.realmProcess;
     this.#moduleFor = createModuleNamer({
       rootDir: options.rootDir,
       modules: options.lifecycle.options.modules,
@@ -203,7 +196,6 @@ export class WorkerHub implements ScopeListener {
     const token = `${this.#number}.${this.#nextToken++}`;
     this.#scopesByToken.set(token, scope);
     this.#tokens.set(scope, token);
-    this.#scopesByTracker.set(scope.resources, scope);
     if (scope.kind === 'file') {
       this.#fileScope ??= scope;
     }
@@ -236,7 +228,6 @@ export class WorkerHub implements ScopeListener {
       this.#scopesByToken.delete(token);
       this.#finishedByToken.set(token, describeScope(scope));
     }
-    this.#scopesByTracker.delete(scope.resources);
     this.#pointEnvAtInnermost('realm');
   }
 
@@ -345,13 +336,10 @@ export class WorkerHub implements ScopeListener {
 
   #setRealmEnv(key: string, value: string): void {
     try {
-      // Beneath the innermost scope's recording accessor, where it has one, without reading
-      // `process.env` through it (which would make its recording proxy).
-      const innermost = this.#lifecycle.innermost();
-      const realmEnv =
-        (innermost === undefined ? undefined : observedEnvTarget(innermost.config)) ??
-        unwrapObserved(this.#realmProcess?.env);
-      if (typeof realmEnv === 'object' && realmEnv !== null) {
+      // Beneath the recording proxy of the scope that records env changes, where it made
+      // one, without reading `process.env` through it (which would make one).
+      const realmEnv = this.#lifecycle.realmEnvTarget();
+      if (realmEnv !== undefined) {
         (realmEnv as Record<string, string>)[key] = value;
       }
     } catch {
@@ -752,6 +740,16 @@ export class WorkerHub implements ScopeListener {
     return !this.#tokens.has(scope);
   }
 
+  /** The running scope whose tracker this is (it was made, as it tracked the handle). */
+  #runningScopeWith(tracker: object): IntegrationScope | undefined {
+    for (const scope of this.#tokens.keys()) {
+      if (scope.madeResources() === tracker) {
+        return scope;
+      }
+    }
+    return undefined;
+  }
+
   #openFileScope(): IntegrationScope | undefined {
     const file = this.#fileScope;
     return file !== undefined && !this.#hasFinished(file) ? file : undefined;
@@ -847,7 +845,7 @@ export class WorkerHub implements ScopeListener {
     if (found === undefined) {
       return;
     }
-    const scope = this.#scopesByTracker.get(found.tracker) ?? this.#fileScope;
+    const scope = this.#runningScopeWith(found.tracker) ?? this.#fileScope;
     if (scope === undefined) {
       return;
     }

@@ -154,10 +154,6 @@ export function withIntegration<Base extends EnvironmentConstructor>(
           lifecycle,
           rootDir,
           testPath: this.#testPath,
-          realmProcess:
-            realmProcess !== undefined && typeof realmProcess.env === 'object'
-              ? realmProcess
-              : undefined,
         });
       this.#recordsWriter = RecordsWriter.attach(this.integrationLifecycle, {
         testPath,

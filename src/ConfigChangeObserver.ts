@@ -65,6 +65,9 @@ interface Subscription {
 /** What the environment reaches of an observer beyond its public methods (set in its class). */
 let envInternals: {
   startObserving(observer: ConfigChangeObserver): void;
+  route(observer: ConfigChangeObserver, env: unknown): void;
+  read(observer: ConfigChangeObserver): unknown;
+  replace(observer: ConfigChangeObserver, next: unknown): void;
   target(observer: ConfigChangeObserver): object | undefined;
 };
 
@@ -80,6 +83,28 @@ export function startObservingEnv(observer: ConfigChangeObserver): void {
 }
 
 /**
+ * Makes `observer` record `process.env` as `env` (the env object code sees when the observer
+ * starts) without putting an accessor of its own on `process`: for the environment, whose
+ * one accessor per test file hands every read and assignment of `process.env` to the
+ * innermost scope's observer (`readRoutedEnv`, `replaceRoutedEnv`). `observeEnv()` then
+ * returns the recording proxy, and `restore()` undoes the changes and leaves `process` alone.
+ * Does nothing when the observer already observes `process.env`.
+ */
+export function routeEnv(observer: ConfigChangeObserver, env: unknown): void {
+  envInternals.route(observer, env);
+}
+
+/** What reading `process.env` gives in a scope whose observer was routed: the recording proxy. */
+export function readRoutedEnv(observer: ConfigChangeObserver): unknown {
+  return envInternals.read(observer);
+}
+
+/** Assigning `process.env` in a scope whose observer was routed: recorded, and observed from then on. */
+export function replaceRoutedEnv(observer: ConfigChangeObserver, next: unknown): void {
+  envInternals.replace(observer, next);
+}
+
+/**
  * The env object `process.env` stands for now, beneath the recording proxy: what the
  * environment writes its own variables into, which are not configuration changes of the
  * test. `undefined` when the observer does not observe `process.env`.
@@ -91,6 +116,8 @@ export function observedEnvTarget(observer: ConfigChangeObserver): object | unde
 /** What `observeEnv()` changed on the process object, to put it back. */
 interface EnvState {
   readonly owner: { env: unknown };
+  /** Someone else's accessor hands `process.env` to this observer (`routeEnv`): nothing to put back. */
+  readonly routed: boolean;
   /** The own `env` property before, `undefined` when it was inherited or absent. */
   readonly previous: PropertyDescriptor | undefined;
   /** What `owner.env` was before. */
@@ -321,6 +348,26 @@ export class ConfigChangeObserver {
       startObserving: (observer) => {
         observer.#env ??= observer.#installEnvAccessor();
       },
+      route: (observer, env) => {
+        observer.#env ??= {
+          owner: observer.#process,
+          routed: true,
+          previous: undefined,
+          original: env,
+          assigned: false,
+          current: env,
+        };
+      },
+      read: (observer) => {
+        const state = observer.#env;
+        return state === undefined ? undefined : observer.#currentEnv(state);
+      },
+      replace: (observer, next) => {
+        const state = observer.#env;
+        if (state !== undefined) {
+          observer.#replaceEnv(state, next);
+        }
+      },
       target: (observer) => {
         const current = observer.#env?.current;
         return typeof current === 'object' && current !== null ? current : undefined;
@@ -340,7 +387,7 @@ export class ConfigChangeObserver {
       );
     }
     const previous = Reflect.getOwnPropertyDescriptor(owner, 'env');
-    const state: EnvState = { owner, previous, original, assigned: false, current };
+    const state: EnvState = { owner, routed: false, previous, original, assigned: false, current };
     // An accessor rather than a plain value, so that `process.env = { ...process.env }` (a
     // common way to reset env in tests) is seen and the new object observed too.
     const installed = Reflect.defineProperty(owner, 'env', {
@@ -513,6 +560,9 @@ function diffEnv(before: unknown, after: unknown): ObservedChange[] {
 }
 
 function putEnvBack(env: EnvState): UndoFailure[] {
+  if (env.routed) {
+    return [];
+  }
   try {
     let done: boolean;
     if (env.assigned) {

@@ -228,6 +228,59 @@ describe('IntegrationLifecycle scopes', () => {
     expect(realmProcess.env).toEqual({ HOME: '/home/test' });
   });
 
+  test('makes no tracker, observer or env proxy for a scope that used none', async () => {
+    const { lifecycle } = lifecycleWith();
+    const file = lifecycle.start('file', 'cache.test.ts');
+    const quiet = lifecycle.start('test', 'quiet');
+
+    expect(await lifecycle.finish(quiet)).toEqual([]);
+    expect([quiet.madeResources(), quiet.madeConfig(), quiet.madeErrors()]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(file.madeConfig()).toBeUndefined();
+  });
+
+  test('sees what the scopes around it changed in process.env, assigned whole or not', async () => {
+    const { lifecycle, realmProcess } = lifecycleWith();
+    const file = lifecycle.start('file', 'cache.test.ts');
+    const suite = lifecycle.start('describe', 'cache');
+    realmProcess.env = { ...realmProcess.env, SUITE: 'whole' };
+    const test1 = lifecycle.start('test', 'cache › a');
+
+    expect(realmProcess.env.SUITE).toBe('whole');
+    realmProcess.env.TEST = 'on';
+    expect(test1.config.getChangeLog().map((event) => event.config_path)).toEqual(['env.TEST']);
+    await lifecycle.finish(test1);
+    expect(realmProcess.env).toEqual({ HOME: '/home/test', SUITE: 'whole' });
+    await lifecycle.finish(suite);
+    expect(realmProcess.env).toEqual({ HOME: '/home/test' });
+    await lifecycle.finish(file);
+  });
+
+  test('takes back a process.env a test redefined, and keeps the one its file defined', async () => {
+    const { lifecycle, realmProcess } = lifecycleWith();
+    const file = lifecycle.start('file', 'cache.test.ts');
+    // What a spy set in a top-level beforeAll would do.
+    const fileEnv = { FILE: 'spied' };
+    Object.defineProperty(realmProcess, 'env', { configurable: true, get: () => fileEnv });
+    const test1 = lifecycle.start('test', 'redefines');
+    Object.defineProperty(realmProcess, 'env', { configurable: true, value: { TEST: 'own' } });
+
+    await lifecycle.finish(test1);
+    expect(realmProcess.env).toBe(fileEnv);
+    await lifecycle.finish(file);
+    expect(realmProcess.env).toEqual({ HOME: '/home/test' });
+    lifecycle.dispose();
+    expect(Object.getOwnPropertyDescriptor(realmProcess, 'env')).toEqual({
+      value: { HOME: '/home/test' },
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  });
+
   test('undoes config changes of a scope that failed', async () => {
     const { lifecycle } = lifecycleWith();
     const settings = { timeout_ms: 100 };

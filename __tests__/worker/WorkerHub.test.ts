@@ -48,7 +48,6 @@ function startHub(): StartedHub {
     lifecycle,
     rootDir,
     testPath: '__tests__/worker/WorkerHub.test.ts',
-    realmProcess,
   });
   if (hub === undefined) {
     throw new Error(`the hub did not start: ${warnings.join('\n')}`);
