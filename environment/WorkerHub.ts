@@ -27,6 +27,7 @@ import type { HubControl, SpoolRecord } from '../src/worker/workerProtocol';
 import { findAutoTrackedHandle } from './findAutoTrackedHandle';
 import type { IntegrationLifecycle, ScopeListener } from './IntegrationLifecycle';
 import type { IntegrationScope } from './IntegrationScope';
+import { setProcessEnvLater, setProcessEnvNow } from './deferredProcessEnv';
 import { SpoolChannel } from './SpoolChannel';
 import {
   WORKER_ADVICE,
@@ -148,8 +149,11 @@ export class WorkerHub implements ScopeListener {
   readonly #warned = new Set<string>();
   #fileScope: IntegrationScope | undefined;
   #listing = FolderListing.NEVER;
-  /** Jest's `process.env` still names a finished scope (see `#pointEnvAtInnermost`). */
-  #processEnvBehind = false;
+  /** The token of the innermost running scope: what a worker started now inherits. */
+  #currentToken: string | undefined;
+  /** The realm env object `#currentToken` was last written into (see `envRead`). */
+  #stampedEnv: object | undefined;
+  #stampedToken: string | undefined;
   #nextToken = 1;
   #accepted = 0;
   #closed = false;
@@ -188,7 +192,8 @@ export class WorkerHub implements ScopeListener {
       },
     });
     this.#directory = this.#channel.directory;
-    this.#setEnv(HUB_ENV_KEY, this.#directory);
+    setProcessEnvNow(HUB_ENV_KEY, this.#directory);
+    this.#setRealmEnv(HUB_ENV_KEY, this.#directory);
     this.#removeListener = options.lifecycle.addScopeListener(this);
   }
 
@@ -199,7 +204,7 @@ export class WorkerHub implements ScopeListener {
     if (scope.kind === 'file') {
       this.#fileScope ??= scope;
     }
-    this.#setEnv(SCOPE_ENV_KEY, token);
+    this.#pointEnvAt(token);
   }
 
   beforeLeakCheck(): void {
@@ -228,37 +233,41 @@ export class WorkerHub implements ScopeListener {
       this.#scopesByToken.delete(token);
       this.#finishedByToken.set(token, describeScope(scope));
     }
-    this.#pointEnvAtInnermost('realm');
+    const innermost = this.#lifecycle.innermost();
+    const innermostToken = innermost === undefined ? undefined : this.#tokens.get(innermost);
+    if (innermostToken !== undefined) {
+      this.#pointEnvAt(innermostToken);
+    }
   }
 
   scopeDiscarded(scope: IntegrationScope): void {
     this.scopeFinished(scope);
   }
 
-  scopeResumed(): void {
-    if (this.#processEnvBehind) {
-      this.#pointEnvAtInnermost('both');
+  /**
+   * The test realm's `process.env` is about to be read: it names the innermost scope when
+   * it is spread into a child's `env`.
+   */
+  envRead(env: object): void {
+    const token = this.#currentToken;
+    if (token !== undefined && (env !== this.#stampedEnv || token !== this.#stampedToken)) {
+      this.#stampedEnv = env;
+      this.#stampedToken = token;
+      writeEnvVariable(env, SCOPE_ENV_KEY, token);
     }
   }
 
   /**
-   * Workers started from now on belong to the innermost running scope. When a scope
-   * finishes, only the realm's env is told at once: Jest's own `process.env` (what a worker
-   * or child started without an `env` inherits) costs several microseconds to write, and
-   * what runs next is nearly always a new scope, which writes both. The one exception, the
-   * parent's `afterAll` hooks, resumes the parent first (`scopeResumed`).
+   * Workers started from now on belong to the scope of `token`. Neither environment is
+   * written now: Jest's own when something next reads it (`setProcessEnvLater`), the
+   * realm's when the test next reads it (`envRead`), or at once where the realm's
+   * `process.env` is not handed out by the lifecycle.
    */
-  #pointEnvAtInnermost(which: 'realm' | 'both'): void {
-    const current = this.#lifecycle.innermost();
-    const token = current === undefined ? undefined : this.#tokens.get(current);
-    if (token === undefined) {
-      return;
-    }
-    if (which === 'both') {
-      this.#setEnv(SCOPE_ENV_KEY, token);
-    } else {
+  #pointEnvAt(token: string): void {
+    this.#currentToken = token;
+    setProcessEnvLater(SCOPE_ENV_KEY, token);
+    if (!this.#lifecycle.announcesEnvReads) {
       this.#setRealmEnv(SCOPE_ENV_KEY, token);
-      this.#processEnvBehind = true;
     }
   }
 
@@ -312,38 +321,23 @@ export class WorkerHub implements ScopeListener {
     }
     this.#channel.giveBack();
     for (const [key, value] of Object.entries(this.#previousEnv)) {
-      if (value === undefined) {
-        delete process.env[key];
-      } else {
-        process.env[key] = value;
-      }
+      setProcessEnvNow(key, value);
     }
   }
 
   // --- the address -----------------------------------------------------------------
 
   /**
-   * Sets a variable in Jest's own `process.env`, which threads copy and child processes
-   * inherit, and in the test realm's, which a test spreads into a child's `env`. The realm's
-   * is written beneath the scope's recording proxy: the environment's own bookkeeping is
-   * not a configuration change of the test.
+   * Sets a variable in the test realm's `process.env`, which a test spreads into a child's
+   * `env` (Jest's own, which threads copy and children inherit, is set beside it). It is
+   * written beneath the recording proxy of the scope that records env changes, without
+   * reading `process.env` through it (which would make one): the environment's own
+   * bookkeeping is no configuration change of the test.
    */
-  #setEnv(key: string, value: string): void {
-    process.env[key] = value;
-    this.#processEnvBehind = false;
-    this.#setRealmEnv(key, value);
-  }
-
   #setRealmEnv(key: string, value: string): void {
-    try {
-      // Beneath the recording proxy of the scope that records env changes, where it made
-      // one, without reading `process.env` through it (which would make one).
-      const realmEnv = this.#lifecycle.realmEnvTarget();
-      if (realmEnv !== undefined) {
-        (realmEnv as Record<string, string>)[key] = value;
-      }
-    } catch {
-      // A realm whose env cannot be written: its children only lack the variable.
+    const realmEnv = this.#lifecycle.realmEnvTarget();
+    if (realmEnv !== undefined) {
+      writeEnvVariable(realmEnv, key, value);
     }
   }
 
@@ -1225,5 +1219,13 @@ function describeScope(scope: IntegrationScope | undefined): string {
       return 'the test file';
     default:
       return 'its test';
+  }
+}
+
+function writeEnvVariable(env: object, key: string, value: string): void {
+  try {
+    (env as Record<string, string>)[key] = value;
+  } catch {
+    // A realm whose env cannot be written: its children only lack the variable.
   }
 }
