@@ -1,3 +1,4 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -48,6 +49,7 @@ export class SpoolChannel {
    * @throws what the file system or the socket refused; the caller goes without workers.
    */
   static lend(borrower: ChannelBorrower): SpoolChannel {
+    listenForChildren();
     const channel = SpoolChannel.#idle ?? SpoolChannel.#open();
     SpoolChannel.#idle = undefined;
     channel.#borrower = borrower;
@@ -155,6 +157,23 @@ export class SpoolChannel {
   }
 
   /**
+   * The folder's modification time when it was last emptied (`NaN` when unknown): while it
+   * reads the same, the folder holds no spool file.
+   */
+  get emptiedAtMs(): number {
+    return this.#settledMs;
+  }
+
+  /**
+   * Whether this process has started a child process or a worker thread since its first
+   * channel opened, by any API but the synchronous ones (`spawnSync`, `execSync`,
+   * `execFileSync`), which Node announces nowhere.
+   */
+  get childrenStarted(): boolean {
+    return childrenStarted;
+  }
+
+  /**
    * When something was last added to or removed from the folder, in ms: while it stays the
    * same, a listing of the folder stays current.
    *
@@ -192,4 +211,25 @@ function openFolder(directory: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+let childrenStarted = false;
+let listeningForChildren = false;
+
+/**
+ * Node announces every `ChildProcess` and `Worker` it creates on a diagnostics channel,
+ * synchronously. The listener stays: unsubscribing while Node publishes could make it skip
+ * another subscriber of the application, and a listener costs nothing between children.
+ */
+function listenForChildren(): void {
+  if (listeningForChildren) {
+    return;
+  }
+  listeningForChildren = true;
+  diagnosticsChannel.subscribe('child_process', childStarted);
+  diagnosticsChannel.subscribe('worker_threads', childStarted);
+}
+
+function childStarted(): void {
+  childrenStarted = true;
 }

@@ -5,6 +5,7 @@ import type net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
+import { now } from '../src/clock';
 import { CAPTURE_BELOW } from '../src/ErrorPropagation';
 import { errorMessageOf } from '../src/errorMessageOf';
 import { IntegrationError } from '../src/IntegrationError';
@@ -89,8 +90,6 @@ interface Problem {
  * again.
  */
 class FolderListing {
-  static readonly NEVER = new FolderListing(Number.NaN, Number.NaN);
-
   constructor(
     readonly changedMs: number,
     readonly listedMs: number,
@@ -102,6 +101,12 @@ class FolderListing {
     return changedMs === this.changedMs && changedMs < this.listedMs - grainMs;
   }
 }
+
+/**
+ * Less than the time a child process takes to start Node, load the worker entry and write
+ * its first record (tens of milliseconds on a fast machine).
+ */
+const QUICKEST_REPORTING_CHILD_MS = 5;
 
 /** Hubs this process has started: each numbers its scope tokens with its own count. */
 let hubsStarted = 0;
@@ -148,7 +153,7 @@ export class WorkerHub implements ScopeListener {
   readonly #problems: Problem[] = [];
   readonly #warned = new Set<string>();
   #fileScope: IntegrationScope | undefined;
-  #listing = FolderListing.NEVER;
+  #listing: FolderListing;
   /** The token of the innermost running scope: what a worker started now inherits. */
   #currentToken: string | undefined;
   /** The realm env object `#currentToken` was last written into (see `envRead`). */
@@ -156,6 +161,8 @@ export class WorkerHub implements ScopeListener {
   #stampedToken: string | undefined;
   #nextToken = 1;
   #accepted = 0;
+  /** A worker's file is being read (see `#drainAll`). */
+  #reading = false;
   #closed = false;
 
   /**
@@ -192,6 +199,8 @@ export class WorkerHub implements ScopeListener {
       },
     });
     this.#directory = this.#channel.directory;
+    // The channel comes emptied: a first look that finds it unchanged need not list it.
+    this.#listing = new FolderListing(this.#channel.emptiedAtMs, Date.now());
     setProcessEnvNow(HUB_ENV_KEY, this.#directory);
     this.#setRealmEnv(HUB_ENV_KEY, this.#directory);
     this.#removeListener = options.lifecycle.addScopeListener(this);
@@ -207,8 +216,36 @@ export class WorkerHub implements ScopeListener {
     this.#pointEnvAt(token);
   }
 
-  beforeLeakCheck(): void {
-    this.#drainAll();
+  /** Reads what workers wrote, before a scope's verdict. */
+  beforeLeakCheck(scope: IntegrationScope): void {
+    if (this.#mayHaveUnread(scope)) {
+      this.#drainAll();
+    }
+  }
+
+  /** Reads what workers wrote, before the test looks at its records. */
+  beforeRead(): void {
+    const scope = this.#lifecycle.innermost();
+    if (scope !== undefined && this.#mayHaveUnread(scope)) {
+      this.#drainAll();
+    }
+  }
+
+  /**
+   * Whether a worker may have written for `scope` since the last look. Looking costs a
+   * system call, which in a busy worker is several microseconds, so a quick scope in a
+   * process that never started a child skips it: a worker thread or child process started
+   * by any API but a synchronous one is announced (`childrenStarted`), and one started
+   * synchronously blocks the scope for as long as it runs, which for anything that loads
+   * Node and reports is far longer than `QUICKEST_REPORTING_CHILD_MS`. What a worker of an
+   * earlier scope writes is that scope's, and is read at the next look.
+   */
+  #mayHaveUnread(scope: IntegrationScope): boolean {
+    return (
+      this.#peers.size > 0 ||
+      this.#channel.childrenStarted ||
+      now() - scope.startedAt >= QUICKEST_REPORTING_CHILD_MS
+    );
   }
 
   /** The lifecycle brings the records up to date just before (`beforeLeakCheck`). */
@@ -497,9 +534,13 @@ export class WorkerHub implements ScopeListener {
     }
   }
 
-  /** Reads everything every worker wrote so far (bounded by the limits), synchronously. */
+  /**
+   * Reads everything every worker wrote so far (bounded by the limits), synchronously. Not
+   * while a read is under way: putting a record in a tracker looks at its records, which
+   * asks for this again (`beforeRead`).
+   */
   #drainAll(): void {
-    if (this.#closed) {
+    if (this.#closed || this.#reading) {
       return;
     }
     this.#discover();
@@ -510,13 +551,19 @@ export class WorkerHub implements ScopeListener {
   }
 
   #read(peer: WorkerPeer, budget: number): boolean {
-    const more = peer.read(
-      budget,
-      (record) => this.#ingest(peer, record),
-      (problem, line, fatal) => this.#malformed(peer, problem, line, fatal),
-    );
-    this.#answerFlushes(peer);
-    return more;
+    const reading = this.#reading;
+    this.#reading = true;
+    try {
+      const more = peer.read(
+        budget,
+        (record) => this.#ingest(peer, record),
+        (problem, line, fatal) => this.#malformed(peer, problem, line, fatal),
+      );
+      this.#answerFlushes(peer);
+      return more;
+    } finally {
+      this.#reading = reading;
+    }
   }
 
   #ingest(peer: WorkerPeer, record: SpoolRecord): void {

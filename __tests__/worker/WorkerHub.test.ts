@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import childProcess from 'node:child_process';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -79,7 +80,22 @@ function connect(): ReturnType<typeof ConnectWorker> {
 }
 
 /** Writes a spool file by hand, as a misbehaving worker could; returns its name. */
+/**
+ * Writes a spool file as a child process would. Node announces every child it starts (on
+ * the `child_process` diagnostics channel), and the hub looks for spool files at quick
+ * verdicts only once one was: the same announcement stands for the child here.
+ */
 function writeSpool(directory: string, lines: unknown[], pid = GONE_PID): string {
+  announceChild();
+  return writeUnannouncedSpool(directory, lines, pid);
+}
+
+function announceChild(): void {
+  diagnosticsChannel.channel('child_process').publish({ process: undefined });
+}
+
+/** Writes a spool file as a child process started by `spawnSync` would: unannounced. */
+function writeUnannouncedSpool(directory: string, lines: unknown[], pid = GONE_PID): string {
   const name = `${pid}-0-${'0123456789abcdef'}.jsonl`;
   fs.writeFileSync(
     path.join(directory, name),
@@ -112,6 +128,55 @@ async function attachAndHangUp(name: string): Promise<void> {
 function idsOf(scope: IntegrationScope): string[] {
   return scope.resources.getAllResources().map((record) => record.resource_id);
 }
+
+// First in the file: once a child is announced (`writeSpool` does), the process has started
+// one, for good, and every verdict looks.
+describe('the verdict of a quick scope, before the process started any child', () => {
+  test('does not look for spool files: one that appears then is read at the next look', async () => {
+    const { lifecycle, directory, file, warnings } = startHub();
+    const quick = lifecycle.start('test', 'quick');
+    writeUnannouncedSpool(directory, [
+      hello(),
+      { t: 'track', module: 'jobs', type: 'job', id: 'job:unseen', metadata: {} },
+    ]);
+    expect(await lifecycle.finish(quick)).toEqual([]);
+    expect(quick.madeResources()).toBeUndefined();
+
+    const slow = lifecycle.start('test', 'slow');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await lifecycle.finish(slow)).toEqual([]);
+    expect(idsOf(file)).toEqual(['job:unseen']);
+    expect(warnings).toEqual([
+      expect.stringContaining('reported records after test "quick" had ended'),
+    ]);
+  });
+
+  test('looks once the scope has lasted as long as a child takes to start and report', async () => {
+    const { lifecycle, directory } = startHub();
+    const scope = lifecycle.start('test', 'runs a child synchronously');
+    writeUnannouncedSpool(directory, [
+      hello(),
+      { t: 'track', module: 'jobs', type: 'job', id: 'job:sync', metadata: {} },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    expect(await lifecycle.finish(scope)).toEqual([]);
+    expect(idsOf(scope)).toEqual(['job:sync']);
+  });
+
+  test('looks at once after Node announced a child', async () => {
+    const { lifecycle, directory } = startHub();
+    const scope = lifecycle.start('test', 'starts a child');
+    announceChild();
+    writeUnannouncedSpool(directory, [
+      hello(),
+      { t: 'track', module: 'jobs', type: 'job', id: 'job:announced', metadata: {} },
+    ]);
+
+    expect(await lifecycle.finish(scope)).toEqual([]);
+    expect(idsOf(scope)).toEqual(['job:announced']);
+  });
+});
 
 describe('records of a connected worker', () => {
   test('land in order in the scope that was running when it connected, marked with their origin', async () => {

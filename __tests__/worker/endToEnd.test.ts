@@ -74,6 +74,7 @@ describe.each([
       'a worker stuck in a loop, never flushing, still lets the test end with its verdict',
       'a worker thread leaks its connection',
       'a child process without an IPC channel leaks its cache file',
+      'a child process run synchronously leaks its cache file',
     ]);
   });
 
@@ -127,6 +128,22 @@ describe('the verdicts, the same in every run', () => {
 
      1 'cache-file' resource leaked:
        - cache-file "cache:leaked" owned by jobs.child, open for <n> ms, created at workers/child.js:7:11 in child process <n>
+       Hint: close it, then release it with integration.resources.releaseResource(id).
+
+     To fix this, release each resource in the test or in an afterEach hook.
+     To allow it, call integration.allowLeaks({ type: 'cache-file' }) in the test; to only warn about leaks, set the \`leaks\` option to 'warn' ('off' skips the check).",
+     ]
+    `);
+  });
+
+  test('name the cache file a child process run synchronously leaked, in its own test', () => {
+    expect(failuresOf('a child process run synchronously leaks its cache file'))
+      .toMatchInlineSnapshot(`
+     [
+       "Test "a child process run synchronously leaks its cache file" leaked 1 resource: still open after its afterEach hooks.
+
+     1 'cache-file' resource leaked:
+       - cache-file "cache:sync" owned by jobs.child, open for <n> ms, created at workers/child.js:7:11 in child process <n>
        Hint: close it, then release it with integration.resources.releaseResource(id).
 
      To fix this, release each resource in the test or in an afterEach hook.
