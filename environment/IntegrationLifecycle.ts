@@ -83,6 +83,11 @@ export interface ScopeListener {
    * recording proxy. Only where the lifecycle hands `process.env` out (`announcesEnvReads`).
    */
   envRead?(env: object): void;
+  /**
+   * The innermost scope runs code of its own again after an inner scope finished (its
+   * `afterAll` hooks).
+   */
+  scopeResumed?(scope: IntegrationScope): void;
 }
 
 /** How long closing what a scope leaked may take before the run moves on without it. */
@@ -404,6 +409,14 @@ export class IntegrationLifecycle {
     return errors;
   }
 
+  /** Says that the innermost scope runs its own code again (its `afterAll` hooks are next). */
+  resume(): void {
+    const scope = this.#scopes.at(-1);
+    if (scope !== undefined) {
+      this.#notify('scopeResumed', scope);
+    }
+  }
+
   /** Drops a scope that never ran (a skipped or todo test), undoing what it observed. */
   discard(scope: IntegrationScope): void {
     try {
@@ -543,7 +556,7 @@ export class IntegrationLifecycle {
   }
 
   #notify(
-    event: 'scopeStarted' | 'beforeLeakCheck' | 'scopeFinished' | 'scopeDiscarded',
+    event: 'scopeStarted' | 'beforeLeakCheck' | 'scopeFinished' | 'scopeDiscarded' | 'scopeResumed',
     scope: IntegrationScope,
   ): void {
     for (const listener of this.#listeners) {

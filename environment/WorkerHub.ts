@@ -28,7 +28,6 @@ import type { HubControl, SpoolRecord } from '../src/worker/workerProtocol';
 import { findAutoTrackedHandle } from './findAutoTrackedHandle';
 import type { IntegrationLifecycle, ScopeListener } from './IntegrationLifecycle';
 import type { IntegrationScope } from './IntegrationScope';
-import { setProcessEnvLater, setProcessEnvNow } from './deferredProcessEnv';
 import { SpoolChannel } from './SpoolChannel';
 import {
   WORKER_ADVICE,
@@ -156,6 +155,8 @@ export class WorkerHub implements ScopeListener {
   #listing: FolderListing;
   /** The token of the innermost running scope: what a worker started now inherits. */
   #currentToken: string | undefined;
+  /** Jest's `process.env` still names a finished scope (see `scopeFinished`). */
+  #processEnvBehind = false;
   /** The realm env object `#currentToken` was last written into (see `envRead`). */
   #stampedEnv: object | undefined;
   #stampedToken: string | undefined;
@@ -201,7 +202,7 @@ export class WorkerHub implements ScopeListener {
     this.#directory = this.#channel.directory;
     // The channel comes emptied: a first look that finds it unchanged need not list it.
     this.#listing = new FolderListing(this.#channel.emptiedAtMs, Date.now());
-    setProcessEnvNow(HUB_ENV_KEY, this.#directory);
+    process.env[HUB_ENV_KEY] = this.#directory;
     this.#setRealmEnv(HUB_ENV_KEY, this.#directory);
     this.#removeListener = options.lifecycle.addScopeListener(this);
   }
@@ -213,7 +214,7 @@ export class WorkerHub implements ScopeListener {
     if (scope.kind === 'file') {
       this.#fileScope ??= scope;
     }
-    this.#pointEnvAt(token);
+    this.#pointEnvAt(token, 'both');
   }
 
   /** Reads what workers wrote, before a scope's verdict. */
@@ -273,12 +274,18 @@ export class WorkerHub implements ScopeListener {
     const innermost = this.#lifecycle.innermost();
     const innermostToken = innermost === undefined ? undefined : this.#tokens.get(innermost);
     if (innermostToken !== undefined) {
-      this.#pointEnvAt(innermostToken);
+      this.#pointEnvAt(innermostToken, 'realm');
     }
   }
 
   scopeDiscarded(scope: IntegrationScope): void {
     this.scopeFinished(scope);
+  }
+
+  scopeResumed(): void {
+    if (this.#processEnvBehind && this.#currentToken !== undefined) {
+      this.#pointEnvAt(this.#currentToken, 'both');
+    }
   }
 
   /**
@@ -295,14 +302,20 @@ export class WorkerHub implements ScopeListener {
   }
 
   /**
-   * Workers started from now on belong to the scope of `token`. Neither environment is
-   * written now: Jest's own when something next reads it (`setProcessEnvLater`), the
-   * realm's when the test next reads it (`envRead`), or at once where the realm's
-   * `process.env` is not handed out by the lifecycle.
+   * Workers started from now on belong to the scope of `token`. The realm's env is written
+   * when the test next reads it (`envRead`), or at once where the lifecycle does not hand
+   * the realm's `process.env` out. Jest's own (what a worker or child started without an
+   * `env` inherits) costs several microseconds to write, and Jest's runner reads it as it
+   * reports each test, so it is written only as a scope starts (`'both'`): what runs after
+   * a scope finishes is nearly always a new scope. The one exception, the parent's
+   * `afterAll` hooks, resumes the parent first (`scopeResumed`).
    */
-  #pointEnvAt(token: string): void {
+  #pointEnvAt(token: string, which: 'realm' | 'both'): void {
     this.#currentToken = token;
-    setProcessEnvLater(SCOPE_ENV_KEY, token);
+    if (which === 'both') {
+      process.env[SCOPE_ENV_KEY] = token;
+    }
+    this.#processEnvBehind = which === 'realm';
     if (!this.#lifecycle.announcesEnvReads) {
       this.#setRealmEnv(SCOPE_ENV_KEY, token);
     }
@@ -358,7 +371,11 @@ export class WorkerHub implements ScopeListener {
     }
     this.#channel.giveBack();
     for (const [key, value] of Object.entries(this.#previousEnv)) {
-      setProcessEnvNow(key, value);
+      if (value === undefined) {
+        delete process.env[key];
+      } else {
+        process.env[key] = value;
+      }
     }
   }
 

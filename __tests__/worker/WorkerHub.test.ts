@@ -360,12 +360,13 @@ describe('the scope token workers inherit', () => {
     ]);
   });
 
-  test("names the running scope in Jest's own env, and its parent again once it finished", async () => {
+  test("names the running scope in Jest's own env, and its parent again before its afterAll hooks", async () => {
     const { lifecycle } = startHub();
     const fileToken = process.env[SCOPE_ENV_KEY];
     const test = lifecycle.start('test', 'ran');
     const testToken = process.env[SCOPE_ENV_KEY];
     await lifecycle.finish(test);
+    lifecycle.resume();
 
     expect(testToken).not.toBe(fileToken);
     expect(process.env[SCOPE_ENV_KEY]).toBe(fileToken);
