@@ -1,5 +1,5 @@
 import { types } from 'node:util';
-import picomatch from 'picomatch';
+import { loadPicomatch } from '../src/loadPicomatch';
 import { describeValue } from '../src/describeValue';
 import { IntegrationError } from '../src/IntegrationError';
 import type { LeakFilter } from '../src/IntegrationHandle';
@@ -125,13 +125,13 @@ function compilePattern(
     return (value) => value.includes(pattern);
   }
   if (strings === 'module') {
-    if (!picomatch.scan(pattern).isGlob) {
+    if (!loadPicomatch().scan(pattern).isGlob) {
       return (value) => value === pattern || value.startsWith(`${pattern}.`);
     }
-    const matches = picomatch(toSegments(pattern), { windows: false, dot: true });
+    const matches = loadPicomatch()(toSegments(pattern), { windows: false, dot: true });
     return (value) => matches(toSegments(value));
   }
-  const matches = picomatch(pattern, { bash: true, dot: true, windows: false });
+  const matches = loadPicomatch()(pattern, { bash: true, dot: true, windows: false });
   return (value) => matches(value);
 }
 

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import vm from 'node:vm';
 import type { EnvironmentContext, JestEnvironment, JestEnvironmentConfig } from '@jest/environment';
-import { createIntegrationMatchers } from '../matchers';
 import type { AutoTracking } from '../src/autoTrack/installAutoTracking';
 import type * as AutoTrackingModule from '../src/autoTrack/installAutoTracking';
 import { resolveAutoTrackOption } from '../src/autoTrack/resolveAutoTrackOption';
@@ -21,6 +20,7 @@ import { fullNameOf } from './circusEvents';
 import { findEnvironmentHandler, joinNextHandler } from './circusHandlerList';
 import type { CircusHandler } from './circusHandlerList';
 import { IntegrationLifecycle } from './IntegrationLifecycle';
+import { createLazyIntegrationMatchers } from './lazyIntegrationMatchers';
 import type { IntegrationScope } from './IntegrationScope';
 import { readDocblockOptions, resolveOptions } from './options';
 import { RecordsWriter } from './RecordsWriter';
@@ -379,7 +379,7 @@ export function withIntegration<Base extends EnvironmentConstructor>(
       }
       try {
         const lifecycle = this.integrationLifecycle;
-        expect.extend(createIntegrationMatchers({ currentHandle: () => lifecycle.handle }));
+        expect.extend(createLazyIntegrationMatchers({ currentHandle: () => lifecycle.handle }));
       } catch (error) {
         state.unhandledErrors.push(
           new Error(

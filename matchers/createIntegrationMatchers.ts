@@ -1,5 +1,6 @@
 import type { IntegrationHandle } from '../src/IntegrationHandle';
 import { currentHandleFromGlobal } from './currentHandleFromGlobal';
+import type { IntegrationMatcherName } from './matcherNames';
 import { createToCarryErrorContext } from './toCarryErrorContext';
 import { toHaveNoLeakedResources } from './toHaveNoLeakedResources';
 import { toHavePropagatedThrough } from './toHavePropagatedThrough';
@@ -34,5 +35,5 @@ export function createIntegrationMatchers(options: IntegrationMatchersOptions = 
     ),
     toHavePropagatedThrough,
     toHaveRecordedConfigChange,
-  };
+  } satisfies Record<IntegrationMatcherName, unknown>;
 }

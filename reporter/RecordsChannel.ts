@@ -1,8 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LeakMode } from './IntegrationReport';
+import { loadCrypto } from './loadCrypto';
 import { writeFileAtomically } from './writeFileAtomically';
 
 /**
@@ -82,7 +82,7 @@ export function openChannel(env: NodeJS.ProcessEnv = process.env): RecordsChanne
   const previous = env[CHANNEL_VARIABLE];
   const address: RecordsChannelAddress = {
     version: CHANNEL_VERSION,
-    run_id: randomUUID(),
+    run_id: loadCrypto().randomUUID(),
     directory: mkdtempSync(join(tmpdir(), 'jest-integration-records-')),
     pid: process.pid,
   };
@@ -191,7 +191,13 @@ export class RecordsChannel {
  * and a test path may be too long or hold characters a file name cannot.
  */
 function recordsFileName(projectId: string, testPath: string): string {
-  return `${createHash('sha256').update(projectId).update('\0').update(testPath).digest('hex').slice(0, 40)}.json`;
+  return `${loadCrypto()
+    .createHash('sha256')
+    .update(projectId)
+    .update('\0')
+    .update(testPath)
+    .digest('hex')
+    .slice(0, 40)}.json`;
 }
 
 function readChannelAddress(env: NodeJS.ProcessEnv): RecordsChannelAddress | undefined {

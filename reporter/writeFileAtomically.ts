@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { loadCrypto } from './loadCrypto';
 
 /**
  * Replaces `file` whole: writes it beside itself under a name unique to this call, then
@@ -11,7 +11,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
  * writeFileAtomically('/repo/integration-report/integration-report.json', json);
  */
 export function writeFileAtomically(file: string, content: string): void {
-  const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
+  const temporary = `${file}.${process.pid}.${loadCrypto().randomUUID()}.tmp`;
   try {
     writeFileSync(temporary, content);
     renameSync(temporary, file);

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { loadPicomatch } from './loadPicomatch';
 
 /** The modules a config path affects, or `undefined` when no key of the map covers it. */
 export type AffectedModulesLookup = (path: string) => string[] | undefined;
@@ -29,9 +29,9 @@ export function compileConfigMap(
   const literal = new Map<string, readonly string[]>();
   const globs: { matches: (path: string) => boolean; modules: readonly string[] }[] = [];
   for (const [key, modules] of Object.entries(configMap)) {
-    if (picomatch.scan(key).isGlob) {
+    if (loadPicomatch().scan(key).isGlob) {
       // `windows: false`: a backslash in a config path is a character, not a separator.
-      const matches = picomatch(toSlashPath(key), { windows: false, dot: true });
+      const matches = loadPicomatch()(toSlashPath(key), { windows: false, dot: true });
       globs.push({ matches: (path) => matches(toSlashPath(path)), modules });
     } else {
       literal.set(key, modules);

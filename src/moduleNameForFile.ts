@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import picomatch from 'picomatch';
+import { loadPicomatch } from './loadPicomatch';
 
 /**
  * How source files map to module names: the `modules` option (source globs, relative to
@@ -42,7 +42,7 @@ const NODE_MODULES = 'node_modules';
 export function createModuleNamer(options: ModuleNameOptions): ModuleNamer {
   const rootDir = path.resolve(options.rootDir);
   const globs = Object.entries(options.modules ?? {}).map(([glob, moduleName]) => ({
-    matches: picomatch(toPosix(glob), { dot: true }),
+    matches: loadPicomatch()(toPosix(glob), { dot: true }),
     absolute: path.isAbsolute(glob),
     moduleName,
   }));

@@ -1,4 +1,4 @@
-import StackUtils from 'stack-utils';
+import type StackUtils from 'stack-utils';
 
 /** One frame of a stack trace. */
 export interface StackFrame {
@@ -8,7 +8,17 @@ export interface StackFrame {
   function: string | null;
 }
 
-const stackUtils = new StackUtils({ cwd: process.cwd(), internals: [] });
+let stackUtils: StackUtils | undefined;
+
+/** Made on first use: loading `stack-utils` costs every Jest worker a millisecond or two. */
+function theStackUtils(): StackUtils {
+  if (stackUtils === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy
+    const StackUtilsClass = require('stack-utils') as typeof StackUtils;
+    stackUtils = new StackUtilsClass({ cwd: process.cwd(), internals: [] });
+  }
+  return stackUtils;
+}
 
 /** Parses the frames of a V8 stack string (the message lines are skipped). Never throws. */
 export function parseStack(stack: unknown): StackFrame[] {
@@ -16,11 +26,12 @@ export function parseStack(stack: unknown): StackFrame[] {
     return [];
   }
   const frames: StackFrame[] = [];
+  const parser = theStackUtils();
   for (const line of stack.split('\n')) {
     if (!/^\s+at /.test(line)) {
       continue;
     }
-    const parsed = stackUtils.parseLine(line);
+    const parsed = parser.parseLine(line);
     if (parsed === null) {
       continue;
     }
