@@ -266,26 +266,36 @@ const CHUNK_BITS = 12;
 const CHUNK_SIZE = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK_SIZE - 1;
 /**
- * Small enough that the first chunk's typed arrays (64 bytes at most) live on V8's heap:
- * larger ones need a backing store of their own, which costs microseconds, and a tracker
- * per test that releases a timer or two would pay that every test.
+ * The first chunk starts this small: a tracker per test releases a timer or two.
  */
 const FIRST_CHUNK_CAPACITY = 4;
+/**
+ * Chunks up to this many records keep their columns in plain arrays: making typed arrays
+ * costs microseconds each in a busy Jest worker, more than a small chunk ever saves.
+ */
+const PLAIN_CHUNK_CAPACITY = 64;
+
+type NumberColumn = Uint32Array | Float64Array | number[];
 
 /** A slice of the history: CHUNK_SIZE records (the first chunk starts small and grows). */
 class HistoryChunk {
   readonly ids: string[];
   /** Two per record: the number of its module's bucket, then of its type's. */
-  readonly names: Uint32Array;
+  readonly names: Uint32Array | number[];
   /** Two per record: `created_at`, then `released_at`. */
-  readonly times: Float64Array;
+  readonly times: Float64Array | number[];
   /** One per record, only once a record of this chunk has metadata. */
   metadata: Array<Readonly<Record<string, unknown>>> | undefined = undefined;
 
   constructor(capacity: number) {
     this.ids = new Array<string>(capacity).fill('');
-    this.names = new Uint32Array(capacity * 2);
-    this.times = new Float64Array(capacity * 2);
+    if (capacity <= PLAIN_CHUNK_CAPACITY) {
+      this.names = new Array<number>(capacity * 2).fill(0);
+      this.times = new Array<number>(capacity * 2).fill(0);
+    } else {
+      this.names = new Uint32Array(capacity * 2);
+      this.times = new Float64Array(capacity * 2);
+    }
   }
 
   grown(): HistoryChunk {
@@ -294,8 +304,8 @@ class HistoryChunk {
     for (let offset = 0; offset < capacity; offset++) {
       grown.ids[offset] = this.ids[offset]!;
     }
-    grown.names.set(this.names);
-    grown.times.set(this.times);
+    copyColumn(this.names, grown.names);
+    copyColumn(this.times, grown.times);
     if (this.metadata !== undefined) {
       grown.metadata = [
         ...this.metadata,
@@ -303,6 +313,12 @@ class HistoryChunk {
       ];
     }
     return grown;
+  }
+}
+
+function copyColumn(from: NumberColumn, to: NumberColumn): void {
+  for (let index = 0; index < from.length; index++) {
+    to[index] = from[index]!;
   }
 }
 
