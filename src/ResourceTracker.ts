@@ -97,6 +97,15 @@ const EMPTY_METADATA: Readonly<Record<string, unknown>> = Object.freeze({});
 const TRACK_CALL = 'resources.trackResource(module, type, id, metadata?, options?)';
 const RELEASE_CALL = 'resources.releaseResource(id)';
 const VERIFY_CALL = 'resources.verifyCleanup(module?)';
+/**
+ * @internal `trackResource` for a caller whose arguments are right by construction
+ * (automatic tracking, thousands of times a run): their types are not checked again, and
+ * no record is handed back. A duplicate id is refused as by `trackResource`.
+ */
+export const TRACK_TRUSTED = Symbol('jest-environment-integration.trackTrusted');
+/** @internal `releaseResource` for the same callers: no record is handed back. */
+export const RELEASE_TRUSTED = Symbol('jest-environment-integration.releaseTrusted');
+
 const STATE_CALL = 'resources.getResourceState(id)';
 const ALL_CALL = 'resources.getAllResources(filter?)';
 const ADOPT_CALL = 'resources.adopt(module, type, object, how?)';
@@ -491,7 +500,38 @@ export class ResourceTracker {
     if (active === undefined) {
       throw this.#notActive(id);
     }
-    return this.#release(active, active.metadata);
+    const releasedAt = this.#release(active, active.metadata);
+    return new ResourceRecordSnapshot(
+      active.id,
+      active.type,
+      active.module,
+      active.createdAt,
+      active.metadata,
+      releasedAt,
+    );
+  }
+
+  /** @internal See {@link TRACK_TRUSTED}. */
+  [TRACK_TRUSTED](
+    module: string,
+    type: string,
+    id: string,
+    metadata: Readonly<Record<string, unknown>>,
+    close: (() => unknown) | undefined,
+  ): void {
+    if (this.#activeById.get(id) !== undefined) {
+      throw this.#duplicateId(TRACK_CALL, id);
+    }
+    this.#track(module, type, id, metadata, close);
+  }
+
+  /** @internal See {@link RELEASE_TRUSTED}. */
+  [RELEASE_TRUSTED](id: string): void {
+    const active = this.#activeById.get(id);
+    if (active === undefined) {
+      throw this.#notActive(id);
+    }
+    this.#release(active, active.metadata);
   }
 
   /**
@@ -737,7 +777,18 @@ export class ResourceTracker {
         if (outcome !== CLOSED) {
           metadata.close_error = outcome.error;
         }
-        closed.push(this.#release(active, Object.freeze(metadata)));
+        const frozen = Object.freeze(metadata);
+        const releasedAt = this.#release(active, frozen);
+        closed.push(
+          new ResourceRecordSnapshot(
+            active.id,
+            active.type,
+            active.module,
+            active.createdAt,
+            frozen,
+            releasedAt,
+          ),
+        );
       } else {
         // The closer released it itself (say, through releaseResource): report that record.
         const current = this.getResourceState(active.id);
@@ -767,10 +818,8 @@ export class ResourceTracker {
     return active;
   }
 
-  #release(
-    active: ActiveResource,
-    metadata: Readonly<Record<string, unknown>>,
-  ): ResourceRecordSnapshot {
+  /** Returns when it was released. */
+  #release(active: ActiveResource, metadata: Readonly<Record<string, unknown>>): number {
     this.#activeById.delete(active.id);
     active.unlink();
     const releasedAt = now();
@@ -796,14 +845,7 @@ export class ResourceTracker {
         ),
       );
     }
-    return new ResourceRecordSnapshot(
-      active.id,
-      active.type,
-      active.module,
-      active.createdAt,
-      metadata,
-      releasedAt,
-    );
+    return releasedAt;
   }
 
   #bucket(byName: Map<string, IndexBucket>, list: IndexBucket[], name: string): IndexBucket {

@@ -1,3 +1,4 @@
+import { RELEASE_TRUSTED } from '../ResourceTracker';
 import type { AutoTrackKind } from './AutoTrackKind';
 import type { CreationStack } from './CreationStack';
 import type { Attribution } from './Installation';
@@ -72,8 +73,13 @@ export class TrackedHandle {
     if (!this.#forget()) {
       return;
     }
+    const tracker = this.attribution.tracker;
     try {
-      this.attribution.tracker.releaseResource(this.id);
+      if (tracker[RELEASE_TRUSTED] === undefined) {
+        tracker.releaseResource(this.id);
+      } else {
+        tracker[RELEASE_TRUSTED](this.id);
+      }
     } catch {
       // Released already through the tracker (`releaseResource` by hand, `closeLeaked`).
     }

@@ -1,3 +1,4 @@
+import { TRACK_TRUSTED } from '../ResourceTracker';
 import type { AutoTrackKind } from './AutoTrackKind';
 import { CreationStack, captureCallSites } from './CreationStack';
 import { findCreationOrigin } from './findCreationOrigin';
@@ -184,13 +185,14 @@ export function trackHandle(
       handle,
       details.close,
     );
-    attribution.tracker.trackResource(
-      ownerModule,
-      kind,
-      id,
-      { ...details.metadata, creation_stack: creationStack, auto_tracked: true },
-      { close: () => tracked.closeForTracker() },
-    );
+    const tracker = attribution.tracker;
+    const metadata = { ...details.metadata, creation_stack: creationStack, auto_tracked: true };
+    const close = (): unknown => tracked.closeForTracker();
+    if (tracker[TRACK_TRUSTED] === undefined) {
+      tracker.trackResource(ownerModule, kind, id, metadata, { close });
+    } else {
+      tracker[TRACK_TRUSTED](ownerModule, kind, id, metadata, close);
+    }
     tracked.watch(handle);
     const emitter = handle as { once?: (event: string, listener: () => void) => unknown };
     if (typeof emitter.once === 'function') {
