@@ -57,11 +57,13 @@ export class SpoolChannel {
   }
 
   /**
-   * Closes and removes the channel waiting for a next file, if any. The process's exit
-   * does that by itself; code whose `process` is not the real one (this package's own
-   * tests, which run inside Jest's test realm) calls this when done.
+   * Closes and removes the channel waiting for a next file, if any, and stops listening
+   * for children. The process's exit does that by itself; code whose `process` is not the
+   * real one (this package's own tests, which run inside Jest's test realm) calls this when
+   * done.
    */
   static closeIdle(): void {
+    stopListeningForChildren();
     const idle = SpoolChannel.#idle;
     SpoolChannel.#idle = undefined;
     if (idle !== undefined) {
@@ -232,4 +234,12 @@ function listenForChildren(): void {
 
 function childStarted(): void {
   childrenStarted = true;
+}
+
+function stopListeningForChildren(): void {
+  if (listeningForChildren) {
+    listeningForChildren = false;
+    diagnosticsChannel.unsubscribe('child_process', childStarted);
+    diagnosticsChannel.unsubscribe('worker_threads', childStarted);
+  }
 }
