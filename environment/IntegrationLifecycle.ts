@@ -271,17 +271,7 @@ export class IntegrationLifecycle {
    * `undefined` without a realm.
    */
   realmEnvTarget(): object | undefined {
-    for (let index = this.#scopes.length - 1; index >= 0; index -= 1) {
-      const config = (this.#scopes[index] as IntegrationScope).madeConfig();
-      const target = config === undefined ? undefined : observedEnvTarget(config);
-      if (target !== undefined) {
-        return target;
-      }
-    }
-    const env =
-      this.#envRouter === undefined
-        ? unwrapObserved(this.#settings.realmProcess?.env)
-        : this.#envRouter.unscopedEnv;
+    const env = this.#envSeenBelow(this.#scopes.length);
     return typeof env === 'object' && env !== null ? env : undefined;
   }
 
@@ -316,15 +306,24 @@ export class IntegrationLifecycle {
 
   /** What a scope starts out seeing as `process.env`: what the scopes around it see. */
   #envSeenInside(scope: IntegrationScope): unknown {
-    const router = this.#envRouter as ScopeEnvRouter;
-    for (let index = this.#scopes.lastIndexOf(scope) - 1; index >= 0; index -= 1) {
+    return this.#envSeenBelow(Math.max(0, this.#scopes.lastIndexOf(scope)));
+  }
+
+  /**
+   * The env object beneath the recording proxy of the innermost scope below `end` (an
+   * index into the running scopes) that made one, else the realm's own.
+   */
+  #envSeenBelow(end: number): unknown {
+    for (let index = end - 1; index >= 0; index -= 1) {
       const config = (this.#scopes[index] as IntegrationScope).madeConfig();
       const target = config === undefined ? undefined : observedEnvTarget(config);
       if (target !== undefined) {
         return target;
       }
     }
-    return router.unscopedEnv;
+    return this.#envRouter === undefined
+      ? unwrapObserved(this.#settings.realmProcess?.env)
+      : this.#envRouter.unscopedEnv;
   }
 
   /**
