@@ -197,6 +197,21 @@ class ActiveResource {
     );
   }
 
+  /** Its record once released at `releasedAt`, with `metadata` as it was released. */
+  releasedSnapshot(
+    metadata: Readonly<Record<string, unknown>>,
+    releasedAt: number,
+  ): ResourceRecordSnapshot {
+    return new ResourceRecordSnapshot(
+      this.id,
+      this.type,
+      this.module,
+      this.createdAt,
+      metadata,
+      releasedAt,
+    );
+  }
+
   /** Appends this entry to its module's and its type's active lists. */
   link(): void {
     const modules = this.moduleBucket;
@@ -500,15 +515,7 @@ export class ResourceTracker {
     if (active === undefined) {
       throw this.#notActive(id);
     }
-    const releasedAt = this.#release(active, active.metadata);
-    return new ResourceRecordSnapshot(
-      active.id,
-      active.type,
-      active.module,
-      active.createdAt,
-      active.metadata,
-      releasedAt,
-    );
+    return active.releasedSnapshot(active.metadata, this.#release(active, active.metadata));
   }
 
   /** @internal See {@link TRACK_TRUSTED}. */
@@ -778,17 +785,7 @@ export class ResourceTracker {
           metadata.close_error = outcome.error;
         }
         const frozen = Object.freeze(metadata);
-        const releasedAt = this.#release(active, frozen);
-        closed.push(
-          new ResourceRecordSnapshot(
-            active.id,
-            active.type,
-            active.module,
-            active.createdAt,
-            frozen,
-            releasedAt,
-          ),
-        );
+        closed.push(active.releasedSnapshot(frozen, this.#release(active, frozen)));
       } else {
         // The closer released it itself (say, through releaseResource): report that record.
         const current = this.getResourceState(active.id);
@@ -832,18 +829,7 @@ export class ResourceTracker {
       metadata,
     );
     if (this.#onRelease !== undefined) {
-      this.#notify(
-        this.#onRelease,
-        'onRelease',
-        new ResourceRecordSnapshot(
-          active.id,
-          active.type,
-          active.module,
-          active.createdAt,
-          metadata,
-          releasedAt,
-        ),
-      );
+      this.#notify(this.#onRelease, 'onRelease', active.releasedSnapshot(metadata, releasedAt));
     }
     return releasedAt;
   }
