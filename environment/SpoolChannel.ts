@@ -192,7 +192,7 @@ export class SpoolChannel {
   /**
    * Dates the folder's last change a minute back, so that the first listing is known
    * current at once, rather than only once the coarse grain of file times has passed:
-   * until then every verdict of the file would list it.
+   * until then every verdict that looks would list it.
    */
   #markSettled(): void {
     const aMinuteAgo = new Date(Date.now() - 60_000);

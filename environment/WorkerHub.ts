@@ -523,8 +523,9 @@ export class WorkerHub implements ScopeListener {
 
   /**
    * Every spool file, including those of workers that never connected their socket. The
-   * folder is listed only when it may have changed since the last listing: every test's
-   * verdict looks, and asking the folder when it last changed costs far less than listing it.
+   * folder is listed only when it may have changed since the last listing: once workers
+   * may run, every verdict looks (`#mayHaveUnread`), and asking the folder when it last
+   * changed costs far less than listing it.
    */
   #discover(): void {
     let changedMs: number;
