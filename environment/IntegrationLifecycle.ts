@@ -139,6 +139,9 @@ export class IntegrationLifecycle {
       }
     },
     beforeRead: (): void => {
+      if (this.#recordsUpToDate) {
+        return;
+      }
       for (const listener of this.#listeners) {
         try {
           listener.beforeRead?.();
@@ -172,6 +175,8 @@ export class IntegrationLifecycle {
   #envRouter: ScopeEnvRouter | undefined;
   #scopes: IntegrationScope[] = [];
   #disposed = false;
+  /** A leak check brought every record up to date just now (see `#findLeaks`). */
+  #recordsUpToDate = false;
   #fileFinished = false;
 
   constructor(settings: IntegrationLifecycleOptions) {
@@ -461,7 +466,15 @@ export class IntegrationLifecycle {
   ): readonly ResourceRecord[] {
     this.#notify('beforeLeakCheck', scope);
     // A scope that never made its tracker has tracked nothing, not even through a listener.
-    const open = scope.madeResources()?.verifyCleanup();
+    // The listeners were just asked to bring its records up to date: reading them must not
+    // ask again (a sweep of open handles, a look at the worker channel).
+    let open: readonly ResourceRecord[] | undefined;
+    this.#recordsUpToDate = true;
+    try {
+      open = scope.madeResources()?.verifyCleanup();
+    } finally {
+      this.#recordsUpToDate = false;
+    }
     return open === undefined || open.length === 0
       ? []
       : open.filter((record) => !this.#isExcused(scope, record, filterErrors));

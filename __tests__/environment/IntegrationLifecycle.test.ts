@@ -281,6 +281,23 @@ describe('IntegrationLifecycle scopes', () => {
     });
   });
 
+  test('asks its listeners once to bring records up to date before a verdict', async () => {
+    const { lifecycle } = lifecycleWith();
+    const asked: string[] = [];
+    lifecycle.addScopeListener({
+      beforeLeakCheck: () => asked.push('beforeLeakCheck'),
+      beforeRead: () => asked.push('beforeRead'),
+    });
+    const scope = lifecycle.start('test', 'tracks');
+    lifecycle.handle.resources.trackResource('cache', 'temp-dir', '/tmp/a');
+    lifecycle.handle.resources.releaseResource('/tmp/a');
+    expect(lifecycle.handle.resources.getAllResources()).toHaveLength(1);
+    asked.length = 0;
+
+    expect(await lifecycle.finish(scope)).toEqual([]);
+    expect(asked).toEqual(['beforeLeakCheck']);
+  });
+
   test('undoes config changes of a scope that failed', async () => {
     const { lifecycle } = lifecycleWith();
     const settings = { timeout_ms: 100 };
