@@ -189,7 +189,7 @@ export class IntegrationLifecycle {
 
   /** The innermost running scope; `integration` reads it. */
   current(): IntegrationScope {
-    const scope = this.#scopes.at(-1);
+    const scope = this.innermost();
     if (scope === undefined) {
       throw new IntegrationError(
         'INVALID_STATE',
@@ -208,7 +208,9 @@ export class IntegrationLifecycle {
 
   /** The innermost running scope, or `undefined` before the file starts and after it ends. */
   innermost(): IntegrationScope | undefined {
-    return this.#scopes.at(-1);
+    // Indexing, not `at(-1)`: this runs several times per test, and `at` is a call.
+    const scopes = this.#scopes;
+    return scopes[scopes.length - 1];
   }
 
   /** The running scopes, outermost first. */
@@ -253,9 +255,7 @@ export class IntegrationLifecycle {
     }
     // Tests running concurrently (`test.concurrent`) share one `process.env`: only the
     // first of them records its changes, and the others' go to it too.
-    const observesEnv =
-      realmProcess !== undefined &&
-      (kind !== 'test' || !this.#scopes.some((open) => open.kind === 'test'));
+    const observesEnv = realmProcess !== undefined && (kind !== 'test' || !this.#hasOpenTest());
     const scope = new IntegrationScope(kind, name, observesEnv, this.#stateMakers);
     if (observesEnv && this.#envRouter !== undefined) {
       this.#envRouter.enter(scope);
@@ -307,6 +307,15 @@ export class IntegrationLifecycle {
       }
     }
     return undefined;
+  }
+
+  #hasOpenTest(): boolean {
+    for (const open of this.#scopes) {
+      if (open.kind === 'test') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What a scope starts out seeing as `process.env`: what the scopes around it see. */
@@ -385,7 +394,10 @@ export class IntegrationLifecycle {
     }
     for (const listener of this.#listeners) {
       try {
-        errors.push(...(listener.verdictErrors?.(scope) ?? []));
+        const found = listener.verdictErrors?.(scope);
+        if (found !== undefined && found.length > 0) {
+          errors.push(...found);
+        }
       } catch {
         // A listener is an add-on: it must never break the verdict of a test.
       }
@@ -415,7 +427,7 @@ export class IntegrationLifecycle {
 
   /** Says that the innermost scope runs its own code again (its `afterAll` hooks are next). */
   resume(): void {
-    const scope = this.#scopes.at(-1);
+    const scope = this.innermost();
     if (scope !== undefined) {
       this.#notify('scopeResumed', scope);
     }
@@ -583,6 +595,9 @@ export class IntegrationLifecycle {
 
 /** One error per `allowLeaks` filter that threw while the leaks were looked for. */
 function reportFilterErrors(filterErrors: Map<RecordPredicate, unknown>, errors: Error[]): void {
+  if (filterErrors.size === 0) {
+    return;
+  }
   for (const error of filterErrors.values()) {
     errors.push(
       new Error(

@@ -335,19 +335,15 @@ export function withIntegration<Base extends EnvironmentConstructor>(
       event: CircusEvent,
       state: CircusState,
     ): Promise<void> | undefined {
-      const deliver = (errors: readonly Error[]): void => {
-        try {
-          destination.push(...errors);
-        } catch (error) {
-          reportInternalError(event, state, error);
-        }
-      };
       const errors = this.integrationLifecycle.finish(scope);
       if (Array.isArray(errors)) {
-        deliver(errors);
+        deliverErrors(errors, destination, event, state);
         return undefined;
       }
-      return errors.then(deliver, (error: unknown) => reportInternalError(event, state, error));
+      return errors.then(
+        (settled) => deliverErrors(settled, destination, event, state),
+        (error: unknown) => reportInternalError(event, state, error),
+      );
     }
 
     #takeScope(
@@ -460,6 +456,23 @@ function takeBaseHandler(
 function loadAutoTracking(): typeof AutoTrackingModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy
   return require('../src/autoTrack/installAutoTracking') as typeof AutoTrackingModule;
+}
+
+/** Adds a finished scope's errors to where circus reports them (a test's, or the file's). */
+function deliverErrors(
+  errors: readonly Error[],
+  destination: unknown[],
+  event: CircusEvent,
+  state: CircusState,
+): void {
+  if (errors.length === 0) {
+    return;
+  }
+  try {
+    destination.push(...errors);
+  } catch (error) {
+    reportInternalError(event, state, error);
+  }
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
