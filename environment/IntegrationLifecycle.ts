@@ -83,11 +83,6 @@ export interface ScopeListener {
    * recording proxy. Only where the lifecycle hands `process.env` out (`announcesEnvReads`).
    */
   envRead?(env: object): void;
-  /**
-   * The innermost scope runs code of its own again after an inner scope finished (its
-   * `afterAll` hooks).
-   */
-  scopeResumed?(scope: IntegrationScope): void;
 }
 
 /** How long closing what a scope leaked may take before the run moves on without it. */
@@ -425,14 +420,6 @@ export class IntegrationLifecycle {
     return errors;
   }
 
-  /** Says that the innermost scope runs its own code again (its `afterAll` hooks are next). */
-  resume(): void {
-    const scope = this.innermost();
-    if (scope !== undefined) {
-      this.#notify('scopeResumed', scope);
-    }
-  }
-
   /** Drops a scope that never ran (a skipped or todo test), undoing what it observed. */
   discard(scope: IntegrationScope): void {
     try {
@@ -580,7 +567,7 @@ export class IntegrationLifecycle {
   }
 
   #notify(
-    event: 'scopeStarted' | 'beforeLeakCheck' | 'scopeFinished' | 'scopeDiscarded' | 'scopeResumed',
+    event: 'scopeStarted' | 'beforeLeakCheck' | 'scopeFinished' | 'scopeDiscarded',
     scope: IntegrationScope,
   ): void {
     for (const listener of this.#listeners) {

@@ -1,14 +1,25 @@
+import type { ChildProcess } from 'node:child_process';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { socketPathFor } from '../src/worker/workerProtocol';
 import { makeSpoolDirectory, removeSpoolDirectory } from './spoolDirectory';
 
 /** The hub a channel is lent to: it takes the connections and hears of a broken socket. */
+export type Announced =
+  | { readonly kind: 'worker'; readonly handle: Worker }
+  | { readonly kind: 'child-process'; readonly handle: ChildProcess };
+
 export interface ChannelBorrower {
   accept(socket: net.Socket): void;
   failed(error: Error): void;
+  /**
+   * Node announced a worker thread or child process of this process, synchronously as the
+   * code that made it runs (a child before it is spawned).
+   */
+  announced(started: Announced): void;
 }
 
 /**
@@ -29,6 +40,19 @@ export interface ChannelBorrower {
 export class SpoolChannel {
   /** Given back and ready for the next file. */
   static #idle: SpoolChannel | undefined;
+  /** Lent to a hub now: the package's own tests run several hubs at once. */
+  static readonly #lent = new Set<SpoolChannel>();
+
+  /** Tells every borrower what Node announced (see `listenForChildren`). */
+  static announce(started: Announced): void {
+    for (const channel of SpoolChannel.#lent) {
+      try {
+        channel.#borrower?.announced(started);
+      } catch {
+        // A borrower is an add-on to the code starting the child: it must never break it.
+      }
+    }
+  }
 
   readonly directory: string;
   /**
@@ -53,6 +77,7 @@ export class SpoolChannel {
     const channel = SpoolChannel.#idle ?? SpoolChannel.#open();
     SpoolChannel.#idle = undefined;
     channel.#borrower = borrower;
+    SpoolChannel.#lent.add(channel);
     return channel;
   }
 
@@ -115,6 +140,7 @@ export class SpoolChannel {
    */
   giveBack(): void {
     this.#borrower = undefined;
+    SpoolChannel.#lent.delete(this);
     if (!this.#broken && SpoolChannel.#idle === undefined && this.#empty()) {
       SpoolChannel.#idle = this;
       return;
@@ -126,6 +152,7 @@ export class SpoolChannel {
     if (this.#closed) {
       return;
     }
+    SpoolChannel.#lent.delete(this);
     this.#closed = true;
     this.#broken = true;
     this.#server.close();
@@ -229,17 +256,29 @@ function listenForChildren(): void {
   }
   listeningForChildren = true;
   diagnosticsChannel.subscribe('child_process', childStarted);
-  diagnosticsChannel.subscribe('worker_threads', childStarted);
+  diagnosticsChannel.subscribe('worker_threads', threadStarted);
 }
 
-function childStarted(): void {
+function childStarted(message: unknown): void {
   childrenStarted = true;
+  const child = (message as { process?: ChildProcess } | undefined)?.process;
+  if (typeof child === 'object' && child !== null) {
+    SpoolChannel.announce({ kind: 'child-process', handle: child });
+  }
+}
+
+function threadStarted(message: unknown): void {
+  childrenStarted = true;
+  const worker = (message as { worker?: Worker } | undefined)?.worker;
+  if (typeof worker === 'object' && worker !== null && typeof worker.threadId === 'number') {
+    SpoolChannel.announce({ kind: 'worker', handle: worker });
+  }
 }
 
 function stopListeningForChildren(): void {
   if (listeningForChildren) {
     listeningForChildren = false;
     diagnosticsChannel.unsubscribe('child_process', childStarted);
-    diagnosticsChannel.unsubscribe('worker_threads', childStarted);
+    diagnosticsChannel.unsubscribe('worker_threads', threadStarted);
   }
 }

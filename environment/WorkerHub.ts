@@ -26,9 +26,12 @@ import {
 } from '../src/worker/workerProtocol';
 import type { HubControl, SpoolRecord } from '../src/worker/workerProtocol';
 import { findAutoTrackedHandle } from './findAutoTrackedHandle';
+import { InheritedScopeToken } from './InheritedScopeToken';
+import type { InheritedTokenSnapshot } from './InheritedScopeToken';
 import type { IntegrationLifecycle, ScopeListener } from './IntegrationLifecycle';
 import type { IntegrationScope } from './IntegrationScope';
 import { SpoolChannel } from './SpoolChannel';
+import type { Announced } from './SpoolChannel';
 import {
   WORKER_ADVICE,
   floodReason,
@@ -57,15 +60,22 @@ export interface WorkerHubOptions {
   testPath: string;
 }
 
-/** A worker thread or child process that auto-tracking saw a scope create. */
+/**
+ * A worker thread or child process a scope created, watched for its end: announced by Node,
+ * and told apart by auto-tracking, which knows the module and script.
+ */
 interface WatchedHandle {
   readonly kind: 'worker' | 'child-process';
   /** Thread id or pid. */
   readonly id: number;
-  readonly scope: IntegrationScope;
-  /** The module that created it: the target of its crash. */
-  readonly starter: string;
-  readonly script: string | undefined;
+  scope: IntegrationScope;
+  /**
+   * The module that created it, the target of its crash: the test file's, until
+   * auto-tracking names it.
+   */
+  starter: string;
+  /** Node does not say which script a thread runs: only auto-tracking knows. */
+  script: string | undefined;
   error: { value: unknown } | undefined;
   /** `terminate()` or `kill()` was called on it: its end is not a crash. */
   endedByParent: boolean;
@@ -137,7 +147,10 @@ export class WorkerHub implements ScopeListener {
   readonly #number = ++hubsStarted;
   readonly #moduleFor: ModuleNamer;
   readonly #testModule: string;
-  readonly #previousEnv: Readonly<Record<string, string | undefined>>;
+  /** What children started without an `env` inherit from Jest's `process.env`. */
+  readonly #inherited: InheritedScopeToken;
+  readonly #inheritedBefore: InheritedTokenSnapshot;
+  readonly #hubDirectoryBefore: string | undefined;
   readonly #removeListener: () => void;
   readonly #peers = new Map<string, WorkerPeer>();
   readonly #sockets = new Set<net.Socket>();
@@ -148,6 +161,8 @@ export class WorkerHub implements ScopeListener {
   readonly #tokens = new Map<IntegrationScope, string>();
   readonly #finishedByToken = new Map<string, string>();
   readonly #threads = new Map<number, WatchedHandle>();
+  /** The scope token of each thread Node announced, as it started (see `#announced`). */
+  readonly #threadTokens = new Map<number, string>();
   readonly #children = new Map<number, WatchedHandle>();
   readonly #problems: Problem[] = [];
   readonly #warned = new Set<string>();
@@ -155,8 +170,6 @@ export class WorkerHub implements ScopeListener {
   #listing: FolderListing;
   /** The token of the innermost running scope: what a worker started now inherits. */
   #currentToken: string | undefined;
-  /** Jest's `process.env` still names a finished scope (see `scopeFinished`). */
-  #processEnvBehind = false;
   /** The realm env object `#currentToken` was last written into (see `envRead`). */
   #stampedEnv: object | undefined;
   #stampedToken: string | undefined;
@@ -188,12 +201,12 @@ export class WorkerHub implements ScopeListener {
       modules: options.lifecycle.options.modules,
     });
     this.#testModule = this.#moduleFor(options.testPath);
-    this.#previousEnv = {
-      [HUB_ENV_KEY]: process.env[HUB_ENV_KEY],
-      [SCOPE_ENV_KEY]: process.env[SCOPE_ENV_KEY],
-    };
+    this.#inherited = InheritedScopeToken.install(process);
+    this.#inheritedBefore = this.#inherited.snapshot();
+    this.#hubDirectoryBefore = process.env[HUB_ENV_KEY];
     this.#channel = SpoolChannel.lend({
       accept: (socket) => this.#accept(socket),
+      announced: (started) => this.#announced(started),
       failed: (error) => {
         this.#lifecycle.warn(unavailableMessage(error));
         void this.close();
@@ -214,7 +227,7 @@ export class WorkerHub implements ScopeListener {
     if (scope.kind === 'file') {
       this.#fileScope ??= scope;
     }
-    this.#pointEnvAt(token, 'both');
+    this.#pointEnvAt(token, scope.kind !== 'test');
   }
 
   /** Reads what workers wrote, before a scope's verdict. */
@@ -274,18 +287,12 @@ export class WorkerHub implements ScopeListener {
     const innermost = this.#lifecycle.innermost();
     const innermostToken = innermost === undefined ? undefined : this.#tokens.get(innermost);
     if (innermostToken !== undefined) {
-      this.#pointEnvAt(innermostToken, 'realm');
+      this.#pointEnvAt(innermostToken, scope.kind !== 'test');
     }
   }
 
   scopeDiscarded(scope: IntegrationScope): void {
     this.scopeFinished(scope);
-  }
-
-  scopeResumed(): void {
-    if (this.#processEnvBehind && this.#currentToken !== undefined) {
-      this.#pointEnvAt(this.#currentToken, 'both');
-    }
   }
 
   /**
@@ -304,21 +311,43 @@ export class WorkerHub implements ScopeListener {
   /**
    * Workers started from now on belong to the scope of `token`. The realm's env is written
    * when the test next reads it (`envRead`), or at once where the lifecycle does not hand
-   * the realm's `process.env` out. Jest's own (what a worker or child started without an
-   * `env` inherits) costs several microseconds to write, and Jest's runner reads it as it
-   * reports each test, so it is written only as a scope starts (`'both'`): what runs after
-   * a scope finishes is nearly always a new scope. The one exception, the parent's
-   * `afterAll` hooks, resumes the parent first (`scopeResumed`).
+   * the realm's `process.env` out. Jest's own shows it to children started without an
+   * `env` (see `InheritedScopeToken`); the real variable, which threads copy, is written
+   * only when `real` (a file or describe scope starts or is the innermost again): threads
+   * of a test are named from their announcement (`#announced`).
    */
-  #pointEnvAt(token: string, which: 'realm' | 'both'): void {
+  #pointEnvAt(token: string, real: boolean): void {
     this.#currentToken = token;
-    if (which === 'both') {
-      process.env[SCOPE_ENV_KEY] = token;
-    }
-    this.#processEnvBehind = which === 'realm';
+    this.#inherited.point(token, { real });
     if (!this.#lifecycle.announcesEnvReads) {
       this.#setRealmEnv(SCOPE_ENV_KEY, token);
     }
+  }
+
+  /**
+   * Node announced a worker thread or child process, synchronously as the code of the
+   * running scope made it: it belongs to that scope (a thread whatever token its copy of
+   * the real env holds), and is watched for its end.
+   */
+  #announced(started: Announced): void {
+    const scope = this.#lifecycle.innermost();
+    if (this.#closed || scope === undefined || this.#currentToken === undefined) {
+      return;
+    }
+    if (started.kind === 'worker') {
+      this.#threadTokens.set(started.handle.threadId, this.#currentToken);
+      this.#watchThread(started.handle, scope, this.#testModule, undefined);
+      return;
+    }
+    // Announced before it is spawned: it has its pid by the next microtask.
+    const child = started.handle;
+    queueMicrotask(() => {
+      try {
+        this.#watchChild(child, scope, this.#testModule);
+      } catch {
+        // Watching is an add-on: the child runs and reports as usual without it.
+      }
+    });
   }
 
   resourceTracked(record: Readonly<ResourceRecord>): void {
@@ -370,12 +399,11 @@ export class WorkerHub implements ScopeListener {
       peer.close();
     }
     this.#channel.giveBack();
-    for (const [key, value] of Object.entries(this.#previousEnv)) {
-      if (value === undefined) {
-        delete process.env[key];
-      } else {
-        process.env[key] = value;
-      }
+    this.#inherited.restore(this.#inheritedBefore);
+    if (this.#hubDirectoryBefore === undefined) {
+      delete process.env[HUB_ENV_KEY];
+    } else {
+      process.env[HUB_ENV_KEY] = this.#hubDirectoryBefore;
     }
   }
 
@@ -598,7 +626,7 @@ export class WorkerHub implements ScopeListener {
         return;
       }
       peer.hello = record;
-      if (this.#isOtherHubsToken(record.scope)) {
+      if (this.#isOtherHubsToken(this.#scopeTokenOf(peer))) {
         this.#ignoreOtherFilesWorker(peer);
         return;
       }
@@ -752,8 +780,8 @@ export class WorkerHub implements ScopeListener {
     if (watched !== undefined) {
       return { scope: watched.scope, described: describeScope(watched.scope) };
     }
-    const token = peer.hello?.scope;
-    if (token !== null && token !== undefined) {
+    const token = this.#scopeTokenOf(peer);
+    if (token !== undefined) {
       const running = this.#scopesByToken.get(token);
       if (running !== undefined) {
         return { scope: running, described: describeScope(running) };
@@ -764,6 +792,34 @@ export class WorkerHub implements ScopeListener {
       }
     }
     return { scope: this.#fileScope, described: describeScope(this.#fileScope) };
+  }
+
+  /**
+   * The token of the scope that started the worker: a thread of this process Node announced
+   * has the one it was announced in. Otherwise, the one it inherited, which names the threads
+   * that started it, innermost last (`<token>@<pid>:<thread id>...`, see `connectWorker`):
+   * the innermost one announced here is the one that counts.
+   */
+  #scopeTokenOf(peer: WorkerPeer): string | undefined {
+    if (peer.pid === process.pid) {
+      const announced = this.#threadTokens.get(peer.threadId);
+      if (announced !== undefined) {
+        return announced;
+      }
+    }
+    const inherited = peer.hello?.scope;
+    if (typeof inherited !== 'string') {
+      return undefined;
+    }
+    const [original, ...threads] = inherited.split('@');
+    for (let index = threads.length - 1; index >= 0; index -= 1) {
+      const [pid, threadId] = (threads[index] as string).split(':').map(Number);
+      const announced = pid === process.pid ? this.#threadTokens.get(threadId ?? -1) : undefined;
+      if (announced !== undefined) {
+        return announced;
+      }
+    }
+    return original === '' ? undefined : original;
   }
 
   /** A token another hub of this process handed out: its test file came before this one. */
@@ -909,35 +965,63 @@ export class WorkerHub implements ScopeListener {
       return;
     }
     if (type === 'worker') {
-      const worker = found.handle as Worker;
-      if (!(worker.threadId >= 0)) {
-        return;
-      }
       const filename = metadata.filename;
-      const watched: WatchedHandle = {
-        kind: 'worker',
-        id: worker.threadId,
+      this.#watchThread(
+        found.handle as Worker,
         scope,
         starter,
-        script: typeof filename === 'string' ? filename : undefined,
-        error: undefined,
-        endedByParent: false,
-      };
-      this.#threads.set(watched.id, watched);
-      // A monitor: it sees the error without handling it, so a worker error nobody
-      // listens for still fails the test as it did.
-      worker.on(errorMonitor, (error: unknown) => {
-        watched.error ??= { value: error };
-      });
-      // First in line, so that a listener of the test finds the worker's last records.
-      worker.prependOnceListener('exit', (code: number) => {
-        this.#handleExited(watched, code, null);
-      });
-      markEndedByParent(worker, 'terminate', watched);
+        typeof filename === 'string' ? filename : undefined,
+      );
+    } else {
+      this.#watchChild(found.handle as ChildProcess, scope, starter);
+    }
+  }
+
+  /** Watches a thread; one watched already (announced) learns what auto-tracking knows. */
+  #watchThread(
+    worker: Worker,
+    scope: IntegrationScope,
+    starter: string,
+    script: string | undefined,
+  ): void {
+    if (!(worker.threadId >= 0) || this.#closed) {
       return;
     }
-    const child = found.handle as ChildProcess;
-    if (typeof child.pid !== 'number') {
+    const known = this.#threads.get(worker.threadId);
+    if (known !== undefined) {
+      Object.assign(known, { scope, starter, script: script ?? known.script });
+      return;
+    }
+    const watched: WatchedHandle = {
+      kind: 'worker',
+      id: worker.threadId,
+      scope,
+      starter,
+      script,
+      error: undefined,
+      endedByParent: false,
+    };
+    this.#threads.set(watched.id, watched);
+    // A monitor: it sees the error without handling it, so a worker error nobody
+    // listens for still fails the test as it did.
+    worker.on(errorMonitor, (error: unknown) => {
+      watched.error ??= { value: error };
+    });
+    // First in line, so that a listener of the test finds the worker's last records.
+    worker.prependOnceListener('exit', (code: number) => {
+      this.#handleExited(watched, code, null);
+    });
+    markEndedByParent(worker, 'terminate', watched);
+  }
+
+  /** Watches a child process; one watched already (announced) learns what auto-tracking knows. */
+  #watchChild(child: ChildProcess, scope: IntegrationScope, starter: string): void {
+    if (typeof child.pid !== 'number' || this.#closed) {
+      return;
+    }
+    const known = this.#children.get(child.pid);
+    if (known !== undefined) {
+      Object.assign(known, { scope, starter });
       return;
     }
     const watched: WatchedHandle = {

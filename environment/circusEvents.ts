@@ -27,8 +27,6 @@ export interface CircusEvent {
   name: string;
   test?: CircusTestEntry;
   describeBlock?: CircusDescribeBlock;
-  /** `hook_start`'s hook: `type` is 'beforeAll', 'beforeEach', 'afterEach' or 'afterAll'. */
-  hook?: { type?: unknown };
   runtimeGlobals?: { expect?: CircusExpect };
 }
 

@@ -295,12 +295,6 @@ export function withIntegration<Base extends EnvironmentConstructor>(
             }
             return undefined;
           }
-          case 'hook_start': {
-            if (event.hook?.type === 'afterAll') {
-              this.integrationLifecycle.resume();
-            }
-            return undefined;
-          }
           case 'test_skip':
           case 'test_todo': {
             const scope = this.#takeScope(event.test);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import childProcess from 'node:child_process';
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -103,6 +103,20 @@ function writeUnannouncedSpool(directory: string, lines: unknown[], pid = GONE_P
     lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n',
   );
   return name;
+}
+
+/** Writes the spool file of a worker thread of this process that reports `id`. */
+function writeThreadSpool(directory: string, threadId: number, scope: unknown, id: string): void {
+  announceChild();
+  fs.writeFileSync(
+    path.join(directory, `${process.pid}-${threadId}-0123456789abcdef.jsonl`),
+    [
+      { ...hello(), pid: process.pid, ppid: process.ppid, thread_id: threadId, scope },
+      { t: 'track', module: 'jobs', type: 'job', id, metadata: {} },
+    ]
+      .map((line) => JSON.stringify(line))
+      .join('\n') + '\n',
+  );
 }
 
 function hello(script = crashScript): Record<string, unknown> {
@@ -364,16 +378,34 @@ describe('the scope token workers inherit', () => {
     ]);
   });
 
-  test("names the running scope in Jest's own env, and its parent again before its afterAll hooks", async () => {
+  test("names the running scope in Jest's own env, and its parent again once it ends", async () => {
     const { lifecycle } = startHub();
     const fileToken = process.env[SCOPE_ENV_KEY];
     const test = lifecycle.start('test', 'ran');
     const testToken = process.env[SCOPE_ENV_KEY];
     await lifecycle.finish(test);
-    lifecycle.resume();
 
     expect(testToken).not.toBe(fileToken);
     expect(process.env[SCOPE_ENV_KEY]).toBe(fileToken);
+  });
+
+  test('names a thread by its announcement, and threads it starts through it', async () => {
+    const { lifecycle, directory, file, warnings } = startHub();
+    const fileToken = process.env[SCOPE_ENV_KEY];
+    const test = lifecycle.start('test', 'starts a thread');
+    const thread = Object.assign(new EventEmitter(), { threadId: 4242, terminate: () => 0 });
+    diagnosticsChannel.channel('worker_threads').publish({ worker: thread });
+    // The thread's copy of the real env names the file, and so does that of a thread it
+    // started, after the thread itself; a thread nobody announced is the file's.
+    writeThreadSpool(directory, 4242, fileToken, 'job:announced');
+    writeThreadSpool(directory, 4343, `${fileToken}@${process.pid}:4242`, 'job:nested');
+    writeThreadSpool(directory, 4444, `${fileToken}@${process.pid}:9999`, 'job:unknown');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await lifecycle.finish(test);
+
+    expect(idsOf(test).sort()).toEqual(['job:announced', 'job:nested']);
+    expect(idsOf(file)).toEqual(['job:unknown']);
+    expect(warnings).toEqual([]);
   });
 });
 

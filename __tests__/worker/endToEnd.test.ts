@@ -9,9 +9,11 @@ import type { FixtureRun, JestMajor } from '../environment/runFixture';
  * `jest-environment-integration/worker`, crash, report late, flood and send garbage. The
  * fixture's own tests assert what each test's records hold; these read the verdicts. Jest 30
  * runs once more with its test files in worker threads of its own (`--workerThreads`), where
- * the environment itself lives in a thread.
+ * the environment itself lives in a thread, and once with `autoTrack: false`, where nothing
+ * watches the Worker and ChildProcess objects.
  */
-type Setup = JestMajor | 'threads';
+type Setup = JestMajor | 'threads' | 'untracked';
+const everySetup: readonly Setup[] = [30, 29, 'threads', 'untracked'];
 
 const runs = new Map<Setup, FixtureRun>();
 
@@ -22,6 +24,14 @@ beforeAll(async () => {
   runs.set(
     'threads',
     await runFixture('worker', { jest: 30, fixturesRoot, args: ['--workerThreads'] }),
+  );
+  runs.set(
+    'untracked',
+    await runFixture('worker', {
+      jest: 30,
+      fixturesRoot,
+      args: ['--testEnvironmentOptions', JSON.stringify({ integration: { autoTrack: false } })],
+    }),
   );
 }, 600_000);
 
@@ -37,8 +47,8 @@ function runOf(setup: Setup): FixtureRun {
  * The failure messages of a test, the same in every run, without what changes from run to
  * run: thread ids, pids, auto-tracked ids, and the stack frames after the message.
  */
-function failuresOf(name: string): string[] {
-  const [latest, ...others] = ([30, 29, 'threads'] as const).map((setup) =>
+function failuresOf(name: string, setups: readonly Setup[] = everySetup): string[] {
+  const [latest, ...others] = setups.map((setup) =>
     runOf(setup)
       .test(name)
       .failureMessages.map((message) =>
@@ -101,6 +111,35 @@ describe.each([
 
     expect(run.file('afterAllWorker.test.js')).toMatchObject({ status: 'passed', message: '' });
     expect(run.stderr).not.toContain('reported records after test "runs a test first"');
+  });
+});
+
+describe('with autoTrack off', () => {
+  // Nothing tracks the Worker and ChildProcess objects: Node's announcement of them names
+  // their test, and is how the environment watches them for crashes. Node does not say which
+  // script a Worker runs, so the crash of a thread that never connected is captured without
+  // it, and the fixture test that expects its module fails.
+  test('records and crashes of workers and children still go to the test that started them', () => {
+    const run = runOf('untracked');
+    const failed = run.files
+      .flatMap((file) => file.tests)
+      .filter((result) => result.status !== 'passed')
+      .map((result) => result.name);
+
+    expect(run.hung).toBe(false);
+    expect(failed.sort()).toEqual(
+      [
+        'a worker that floods the channel is cut off, and the test says so',
+        'garbage written into the channel is skipped, and the test says so',
+        'a worker stuck in a loop, never flushing, still lets the test end with its verdict',
+        'a worker thread leaks its connection',
+        'a child process without an IPC channel leaks its cache file',
+        'a child process run synchronously leaks its cache file',
+        'a worker thread that throws is captured as an error from its module to the test',
+      ].sort(),
+    );
+    expect(run.file('afterAllWorker.test.js')).toMatchObject({ status: 'passed', message: '' });
+    expect(run.file('late.test.js').status).toBe('passed');
   });
 });
 
@@ -171,9 +210,11 @@ describe('the verdicts, the same in every run', () => {
   });
 
   test('close a worker stuck in a loop and name what it left open', () => {
+    // Without autoTrack the worker itself is no record: only what it reported leaked.
     expect(
       failuresOf(
         'a worker stuck in a loop, never flushing, still lets the test end with its verdict',
+        [30, 29, 'threads'],
       ),
     ).toMatchInlineSnapshot(`
      [

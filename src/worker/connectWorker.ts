@@ -1,4 +1,4 @@
-import { threadId } from 'node:worker_threads';
+import { isMainThread, threadId } from 'node:worker_threads';
 import { BRAND, STATE_KEY, brandOf } from '../brand';
 import { ConfigChangeObserver } from '../ConfigChangeObserver';
 import type { ErrorPropagation } from '../ErrorPropagation';
@@ -96,13 +96,14 @@ function createWorkerIntegration(): WorkerIntegration {
     return new WorkerIntegrationState(undefined);
   }
   let channel: WorkerChannel;
+  const scope = process.env[SCOPE_ENV_KEY];
   try {
     channel = new WorkerChannel(directory, {
       pid: process.pid,
       ppid: process.ppid,
       thread_id: threadId,
       script: process.argv[1] ?? null,
-      scope: process.env[SCOPE_ENV_KEY] ?? null,
+      scope: scope ?? null,
     });
   } catch (error) {
     process.emitWarning(
@@ -110,6 +111,12 @@ function createWorkerIntegration(): WorkerIntegration {
       { code: 'JEST_INTEGRATION_WORKER' },
     );
     return new WorkerIntegrationState(undefined);
+  }
+  if (!isMainThread) {
+    // A thread's env is a copy of the real one, which names its test only by the thread's
+    // announcement (see WorkerHub). Threads and processes this one starts inherit its env:
+    // it names this thread too, for the environment to find its test through it.
+    process.env[SCOPE_ENV_KEY] = `${scope ?? ''}@${process.pid}:${threadId}`;
   }
   process.on('exit', (code) => channel.sendFinal({ t: 'exit', code }));
   // A monitor changes nothing about how the exception is handled; whether it ends the

@@ -26,7 +26,10 @@ import path from 'node:path';
 
 /** `process.env` key naming the spool folder of the test file's environment. */
 export const HUB_ENV_KEY = 'JEST_INTEGRATION_WORKER_HUB';
-/** `process.env` key naming the scope (test, describe block, file) that was running. */
+/**
+ * `process.env` key naming the scope (test, describe block, file) that was running: its
+ * token, then `@<pid>:<thread id>` for each worker thread between (see `connectWorker`).
+ */
 export const SCOPE_ENV_KEY = 'JEST_INTEGRATION_WORKER_SCOPE';
 
 /** Longest line one record may take, in bytes: longer records are shrunk or refused. */
