@@ -35,6 +35,23 @@ beforeAll(async () => {
   );
 }, 600_000);
 
+/** The fixture's tests that fail on purpose, in the order the runs report them. */
+const MEANT_TO_FAIL = [
+  'a worker that floods the channel is cut off, and the test says so',
+  'garbage written into the channel is skipped, and the test says so',
+  'a worker stuck in a loop, never flushing, still lets the test end with its verdict',
+  'a worker thread leaks its connection',
+  'a child process without an IPC channel leaks its cache file',
+  'a child process run synchronously leaks its cache file',
+];
+
+function failedTestsOf(run: FixtureRun): string[] {
+  return run.files
+    .flatMap((file) => file.tests)
+    .filter((result) => result.status !== 'passed')
+    .map((result) => result.name);
+}
+
 function runOf(setup: Setup): FixtureRun {
   const run = runs.get(setup);
   if (run === undefined) {
@@ -71,21 +88,10 @@ describe.each([
 ] as const)('under %s', (_name, major) => {
   test('the run exits by itself, and every test not meant to fail passes', () => {
     const run = runOf(major);
-    const failed = run.files
-      .flatMap((file) => file.tests)
-      .filter((result) => result.status !== 'passed')
-      .map((result) => result.name);
 
     expect(run.hung).toBe(false);
     expect(run.exitCode).toBe(1);
-    expect(failed).toEqual([
-      'a worker that floods the channel is cut off, and the test says so',
-      'garbage written into the channel is skipped, and the test says so',
-      'a worker stuck in a loop, never flushing, still lets the test end with its verdict',
-      'a worker thread leaks its connection',
-      'a child process without an IPC channel leaks its cache file',
-      'a child process run synchronously leaks its cache file',
-    ]);
+    expect(failedTestsOf(run)).toEqual(MEANT_TO_FAIL);
   });
 
   test('crashes are captured errors, records arrive from 8 workers complete, late ones go to the file', () => {
@@ -121,20 +127,11 @@ describe('with autoTrack off', () => {
   // it, and the fixture test that expects its module fails.
   test('records and crashes of workers and children still go to the test that started them', () => {
     const run = runOf('untracked');
-    const failed = run.files
-      .flatMap((file) => file.tests)
-      .filter((result) => result.status !== 'passed')
-      .map((result) => result.name);
 
     expect(run.hung).toBe(false);
-    expect(failed.sort()).toEqual(
+    expect(failedTestsOf(run).sort()).toEqual(
       [
-        'a worker that floods the channel is cut off, and the test says so',
-        'garbage written into the channel is skipped, and the test says so',
-        'a worker stuck in a loop, never flushing, still lets the test end with its verdict',
-        'a worker thread leaks its connection',
-        'a child process without an IPC channel leaks its cache file',
-        'a child process run synchronously leaks its cache file',
+        ...MEANT_TO_FAIL,
         'a worker thread that throws is captured as an error from its module to the test',
       ].sort(),
     );
