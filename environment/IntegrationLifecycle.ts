@@ -17,6 +17,7 @@ import { ResourceTracker } from '../src/ResourceTracker';
 import { toJSONSafe } from '../src/toJSONSafe';
 import { unwrapObserved } from '../src/unwrapObserved';
 import { createIntegrationHandle } from './createIntegrationHandle';
+import type { RecordKind } from './createIntegrationHandle';
 import { IntegrationScope } from './IntegrationScope';
 import type { ScopeStateMakers } from './IntegrationScope';
 import { compileIgnoreRules } from './leakFilter';
@@ -73,8 +74,11 @@ export interface ScopeListener {
   resourceTracked?(record: Readonly<ResourceRecord>): void;
   /** The test adopted a real object (`resources.adopt`): its new record speaks for it. */
   objectAdopted?(object: object): void;
-  /** Someone is about to read a tracker's records: bring them up to date. */
-  beforeRead?(): void;
+  /**
+   * Someone is about to read a scope's records of one kind (a tracker's, or through
+   * `integration.errors` / `integration.config`): bring them up to date.
+   */
+  beforeRead?(records: RecordKind): void;
   scopeFinished?(scope: IntegrationScope): void;
   /** A scope that never ran (a skipped or todo test) was dropped without a verdict. */
   scopeDiscarded?(scope: IntegrationScope): void;
@@ -133,18 +137,7 @@ export class IntegrationLifecycle {
         this.#creationErrors.delete(recordKey(record));
       }
     },
-    beforeRead: (): void => {
-      if (this.#recordsUpToDate) {
-        return;
-      }
-      for (const listener of this.#listeners) {
-        try {
-          listener.beforeRead?.();
-        } catch {
-          // A listener is an add-on: it must never break a look-up.
-        }
-      }
-    },
+    beforeRead: (): void => this.#beforeRead('resources'),
     onAdopt: (object: object): void => {
       for (const listener of this.#listeners) {
         try {
@@ -179,7 +172,10 @@ export class IntegrationLifecycle {
     this.options = settings.options;
     this.#isIgnored = compileIgnoreRules(settings.options.ignore, this.#stackOf);
     this.#knownModules = [...new Set(Object.values(settings.options.modules))];
-    this.handle = createIntegrationHandle(() => this.current());
+    this.handle = createIntegrationHandle(
+      () => this.current(),
+      (records) => this.#beforeRead(records),
+    );
   }
 
   /** The innermost running scope; `integration` reads it. */
@@ -278,6 +274,19 @@ export class IntegrationLifecycle {
   /** Whether listeners hear of every read of the realm's `process.env` (`envRead`). */
   get announcesEnvReads(): boolean {
     return this.#envRouter !== undefined;
+  }
+
+  #beforeRead(records: RecordKind): void {
+    if (this.#recordsUpToDate) {
+      return;
+    }
+    for (const listener of this.#listeners) {
+      try {
+        listener.beforeRead?.(records);
+      } catch {
+        // A listener is an add-on: it must never break a look-up.
+      }
+    }
   }
 
   #announceEnvRead(env: unknown): void {

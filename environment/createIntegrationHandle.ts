@@ -13,27 +13,41 @@ import { compileLeakFilter } from './leakFilter';
  *
  * @param currentScope - the running scope; throws when there is none (after teardown)
  */
-export function createIntegrationHandle(currentScope: () => IntegrationScope): IntegrationHandle {
-  return new ScopedIntegrationHandle(currentScope);
+export function createIntegrationHandle(
+  currentScope: () => IntegrationScope,
+  beforeRead: (records: RecordKind) => void = () => undefined,
+): IntegrationHandle {
+  return new ScopedIntegrationHandle(currentScope, beforeRead);
 }
+
+/** The kinds of records a scope keeps. */
+export type RecordKind = 'resources' | 'errors' | 'config';
 
 class ScopedIntegrationHandle implements IntegrationHandle {
   readonly #currentScope: () => IntegrationScope;
+  readonly #beforeRead: (records: RecordKind) => void;
 
-  constructor(currentScope: () => IntegrationScope) {
+  constructor(currentScope: () => IntegrationScope, beforeRead: (records: RecordKind) => void) {
     this.#currentScope = currentScope;
+    this.#beforeRead = beforeRead;
   }
 
   get resources(): ResourceTracker {
     return this.#currentScope().resources;
   }
 
+  // What workers sent is brought in first, as the tracker does on its reads: a child run
+  // with execFileSync has its errors and config changes in as soon as the test looks.
   get config(): ConfigChangeObserver {
-    return this.#currentScope().config;
+    const scope = this.#currentScope();
+    this.#beforeRead('config');
+    return scope.config;
   }
 
   get errors(): ErrorPropagation {
-    return this.#currentScope().errors;
+    const scope = this.#currentScope();
+    this.#beforeRead('errors');
+    return scope.errors;
   }
 
   allowLeaks(filter?: LeakFilter): void {

@@ -410,7 +410,11 @@ export function withIntegration<Base extends EnvironmentConstructor>(
         beforeLeakCheck: () => autoTracking.sweep(),
         isIgnored: (record) => autoTracking.isIgnored(record),
         objectAdopted: (object) => autoTracking.handOver(object),
-        beforeRead: () => autoTracking.sweep(),
+        beforeRead: (records) => {
+          if (records === 'resources') {
+            autoTracking.sweep();
+          }
+        },
       });
     }
 

@@ -182,6 +182,39 @@ describe('the verdict of a quick scope, before the process started any child', (
     expect(idsOf(scope)).toEqual(['job:sync']);
   });
 
+  test("brings a synchronous child's records in as the test reads any of them", async () => {
+    const { lifecycle, directory } = startHub();
+    const scope = lifecycle.start('test', 'runs a child synchronously, then looks');
+    writeUnannouncedSpool(directory, [
+      hello(),
+      {
+        t: 'error',
+        source: 'jobs.cache',
+        target: 'jobs.child',
+        operation: 'write',
+        thrown: {
+          kind: 'error',
+          error: { name: 'RangeError', message: 'full', stack: null, cause: null },
+        },
+        context: {},
+        call_stack: [],
+      },
+      { t: 'config', path: 'cache.dir', old: '/tmp/a', new: '/tmp/b' },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    const chain = lifecycle.handle.errors.getErrorChain();
+    const changes = lifecycle.handle.config.getChangeLog();
+
+    expect(chain).toEqual([
+      expect.objectContaining({ source_module: 'jobs.cache', error_type: 'RangeError' }),
+    ]);
+    expect(changes).toEqual([
+      expect.objectContaining({ config_path: 'cache.dir', new_value: '/tmp/b' }),
+    ]);
+    await lifecycle.finish(scope);
+  });
+
   test('looks at once after Node announced a child', async () => {
     const { lifecycle, directory } = startHub();
     const scope = lifecycle.start('test', 'starts a child');
