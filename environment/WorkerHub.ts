@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { errorMonitor } from 'node:events';
 import fs from 'node:fs';
 import type net from 'node:net';
 import path from 'node:path';
@@ -32,6 +31,8 @@ import type { IntegrationLifecycle, ScopeListener } from './IntegrationLifecycle
 import type { IntegrationScope } from './IntegrationScope';
 import { SpoolChannel } from './SpoolChannel';
 import type { Announced } from './SpoolChannel';
+import { WatchedWorkers } from './WatchedWorkers';
+import type { WatchedHandle } from './WatchedWorkers';
 import {
   WORKER_ADVICE,
   floodReason,
@@ -58,27 +59,6 @@ export interface WorkerHubOptions {
   rootDir: string;
   /** The test file, as absolute path: its module is the target of crashes nobody else started. */
   testPath: string;
-}
-
-/**
- * A worker thread or child process a scope created, watched for its end: announced by Node,
- * and told apart by auto-tracking, which knows the module and script.
- */
-interface WatchedHandle {
-  readonly kind: 'worker' | 'child-process';
-  /** Thread id or pid. */
-  readonly id: number;
-  scope: IntegrationScope;
-  /**
-   * The module that created it, the target of its crash: the test file's, until
-   * auto-tracking names it.
-   */
-  starter: string;
-  /** Node does not say which script a thread runs: only auto-tracking knows. */
-  script: string | undefined;
-  error: { value: unknown } | undefined;
-  /** `terminate()` or `kill()` was called on it: its end is not a crash. */
-  endedByParent: boolean;
 }
 
 /** Something wrong with what a worker sent, reported with the verdict of `scope`. */
@@ -160,10 +140,11 @@ export class WorkerHub implements ScopeListener {
   readonly #scopesByToken = new Map<string, IntegrationScope>();
   readonly #tokens = new Map<IntegrationScope, string>();
   readonly #finishedByToken = new Map<string, string>();
-  readonly #threads = new Map<number, WatchedHandle>();
+  readonly #watched = new WatchedWorkers((watched, code, signal) =>
+    this.#handleExited(watched, code, signal),
+  );
   /** The scope token of each thread Node announced, as it started (see `#announced`). */
   readonly #threadTokens = new Map<number, string>();
-  readonly #children = new Map<number, WatchedHandle>();
   readonly #problems: Problem[] = [];
   readonly #warned = new Set<string>();
   #fileScope: IntegrationScope | undefined;
@@ -336,14 +317,16 @@ export class WorkerHub implements ScopeListener {
     }
     if (started.kind === 'worker') {
       this.#threadTokens.set(started.handle.threadId, this.#currentToken);
-      this.#watchThread(started.handle, scope, this.#testModule, undefined);
+      this.#watched.watchThread(started.handle, scope, this.#testModule, undefined);
       return;
     }
     // Announced before it is spawned: it has its pid by the next microtask.
     const child = started.handle;
     queueMicrotask(() => {
       try {
-        this.#watchChild(child, scope, this.#testModule);
+        if (!this.#closed) {
+          this.#watched.watchChild(child, scope, this.#testModule);
+        }
       } catch {
         // Watching is an add-on: the child runs and reports as usual without it.
       }
@@ -871,14 +854,7 @@ export class WorkerHub implements ScopeListener {
   }
 
   #watchedOf(peer: WorkerPeer): WatchedHandle | undefined {
-    if (peer.pid === process.pid) {
-      return this.#threads.get(peer.threadId);
-    }
-    const parent = peer.hello?.ppid;
-    return (
-      this.#children.get(peer.pid) ??
-      (parent === undefined ? undefined : this.#children.get(parent))
-    );
+    return this.#watched.of(peer.pid, peer.threadId, peer.hello?.ppid);
   }
 
   /** Which thread or process a record came from, as `metadata` and `context_data` say it. */
@@ -966,78 +942,15 @@ export class WorkerHub implements ScopeListener {
     }
     if (type === 'worker') {
       const filename = metadata.filename;
-      this.#watchThread(
+      this.#watched.watchThread(
         found.handle as Worker,
         scope,
         starter,
         typeof filename === 'string' ? filename : undefined,
       );
     } else {
-      this.#watchChild(found.handle as ChildProcess, scope, starter);
+      this.#watched.watchChild(found.handle as ChildProcess, scope, starter);
     }
-  }
-
-  /** Watches a thread; one watched already (announced) learns what auto-tracking knows. */
-  #watchThread(
-    worker: Worker,
-    scope: IntegrationScope,
-    starter: string,
-    script: string | undefined,
-  ): void {
-    if (!(worker.threadId >= 0) || this.#closed) {
-      return;
-    }
-    const known = this.#threads.get(worker.threadId);
-    if (known !== undefined) {
-      Object.assign(known, { scope, starter, script: script ?? known.script });
-      return;
-    }
-    const watched: WatchedHandle = {
-      kind: 'worker',
-      id: worker.threadId,
-      scope,
-      starter,
-      script,
-      error: undefined,
-      endedByParent: false,
-    };
-    this.#threads.set(watched.id, watched);
-    // A monitor: it sees the error without handling it, so a worker error nobody
-    // listens for still fails the test as it did.
-    worker.on(errorMonitor, (error: unknown) => {
-      watched.error ??= { value: error };
-    });
-    // First in line, so that a listener of the test finds the worker's last records.
-    worker.prependOnceListener('exit', (code: number) => {
-      this.#handleExited(watched, code, null);
-    });
-    markEndedByParent(worker, 'terminate', watched);
-  }
-
-  /** Watches a child process; one watched already (announced) learns what auto-tracking knows. */
-  #watchChild(child: ChildProcess, scope: IntegrationScope, starter: string): void {
-    if (typeof child.pid !== 'number' || this.#closed) {
-      return;
-    }
-    const known = this.#children.get(child.pid);
-    if (known !== undefined) {
-      Object.assign(known, { scope, starter });
-      return;
-    }
-    const watched: WatchedHandle = {
-      kind: 'child-process',
-      id: child.pid,
-      scope,
-      starter,
-      script: scriptOf(child.spawnargs),
-      error: undefined,
-      endedByParent: false,
-    };
-    this.#children.set(watched.id, watched);
-    child.prependOnceListener('exit', (code: number | null, signal: NodeJS.Signals | null) => {
-      this.#handleExited(watched, code, signal);
-    });
-    markEndedByParent(child, 'kill', watched);
   }
 
   #handleExited(watched: WatchedHandle, code: number | null, signal: string | null): void {
@@ -1060,7 +973,7 @@ export class WorkerHub implements ScopeListener {
     }
     // Its peers know their scope by now; the handle's entry would only hold the scope, and a
     // pid may be given to another process later.
-    (watched.kind === 'worker' ? this.#threads : this.#children).delete(watched.id);
+    this.#watched.forget(watched);
     const crashed =
       watched.error !== undefined ||
       (!watched.endedByParent && (signal !== null || (code !== null && code !== 0)));
@@ -1297,25 +1210,6 @@ export class WorkerHub implements ScopeListener {
   }
 }
 
-/** Records that `method` (terminate, kill) was called on the handle, then calls it. */
-function markEndedByParent(handle: object, method: string, watched: WatchedHandle): void {
-  const original: unknown = Reflect.get(handle, method);
-  if (typeof original !== 'function') {
-    return;
-  }
-  Object.defineProperty(handle, method, {
-    configurable: true,
-    writable: true,
-    value: function endedByParent(this: unknown, ...args: unknown[]): unknown {
-      // kill(0) only asks whether the process is alive.
-      if (!(method === 'kill' && args[0] === 0)) {
-        watched.endedByParent = true;
-      }
-      return Reflect.apply(original, this, args);
-    },
-  });
-}
-
 /** An id not active in `tracker`: the worker's own, or marked with where it came from. */
 function uniqueId(tracker: ResourceTracker, id: string, peer: WorkerPeer): string {
   if (tracker.getResourceState(id)?.state !== 'active') {
@@ -1338,15 +1232,6 @@ function firstFrameOf(stack: string): { file: string; position: string } | undef
     }
   }
   return undefined;
-}
-
-/** The script a child process runs: the first argument that names a JavaScript file. */
-function scriptOf(spawnargs: readonly string[] | undefined): string | undefined {
-  if (!Array.isArray(spawnargs)) {
-    return undefined;
-  }
-  const script = spawnargs.slice(1).find((arg) => /\.[cm]?[jt]sx?$/.test(arg));
-  return script === undefined ? spawnargs[0] : path.resolve(script);
 }
 
 function isAlive(pid: number): boolean {
