@@ -55,14 +55,6 @@ export class InheritedScopeToken {
     return new InheritedScopeToken(owner, sharedViewOf(owner));
   }
 
-  /** The token a child started now inherits, as the view or the real variable shows it. */
-  get current(): string | undefined {
-    const shared = this.#liveView();
-    return shared === undefined
-      ? this.#realEnv()?.[SCOPE_ENV_KEY]
-      : (shared.token ?? shared.real[SCOPE_ENV_KEY]);
-  }
-
   /** The token the view shows and the real variable, for `restore`. */
   snapshot(): InheritedTokenSnapshot {
     return { shown: this.#liveView()?.token, real: this.#realEnv()?.[SCOPE_ENV_KEY] };

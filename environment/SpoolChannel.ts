@@ -7,11 +7,15 @@ import type { Worker } from 'node:worker_threads';
 import { socketPathFor } from '../src/worker/workerProtocol';
 import { makeSpoolDirectory, removeSpoolDirectory } from './spoolDirectory';
 
-/** The hub a channel is lent to: it takes the connections and hears of a broken socket. */
+/** A worker thread or child process Node announced on its diagnostics channels. */
 export type Announced =
   | { readonly kind: 'worker'; readonly handle: Worker }
   | { readonly kind: 'child-process'; readonly handle: ChildProcess };
 
+/**
+ * The hub a channel is lent to: it takes the connections, hears of a broken socket, and
+ * of every worker Node announces.
+ */
 export interface ChannelBorrower {
   accept(socket: net.Socket): void;
   failed(error: Error): void;
