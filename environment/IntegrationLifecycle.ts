@@ -591,9 +591,6 @@ export class IntegrationLifecycle {
 
 /** One error per `allowLeaks` filter that threw while the leaks were looked for. */
 function reportFilterErrors(filterErrors: Map<RecordPredicate, unknown>, errors: Error[]): void {
-  if (filterErrors.size === 0) {
-    return;
-  }
   for (const error of filterErrors.values()) {
     errors.push(
       new Error(
