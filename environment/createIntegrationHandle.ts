@@ -12,10 +12,11 @@ import { compileLeakFilter } from './leakFilter';
  * be "this test's" state in every test.
  *
  * @param currentScope - the running scope; throws when there is none (after teardown)
+ * @param beforeRead - brings a kind of records up to date before `errors` or `config` is read
  */
 export function createIntegrationHandle(
   currentScope: () => IntegrationScope,
-  beforeRead: (records: RecordKind) => void = () => undefined,
+  beforeRead: (records: RecordKind) => void,
 ): IntegrationHandle {
   return new ScopedIntegrationHandle(currentScope, beforeRead);
 }

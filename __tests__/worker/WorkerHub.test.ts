@@ -96,8 +96,13 @@ function announceChild(): void {
 }
 
 /** Writes a spool file as a child process started by `spawnSync` would: unannounced. */
-function writeUnannouncedSpool(directory: string, lines: unknown[], pid = GONE_PID): string {
-  const name = `${pid}-0-${'0123456789abcdef'}.jsonl`;
+function writeUnannouncedSpool(
+  directory: string,
+  lines: unknown[],
+  pid = GONE_PID,
+  threadId = 0,
+): string {
+  const name = `${pid}-${threadId}-${'0123456789abcdef'}.jsonl`;
   fs.writeFileSync(
     path.join(directory, name),
     lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n',
@@ -108,14 +113,14 @@ function writeUnannouncedSpool(directory: string, lines: unknown[], pid = GONE_P
 /** Writes the spool file of a worker thread of this process that reports `id`. */
 function writeThreadSpool(directory: string, threadId: number, scope: unknown, id: string): void {
   announceChild();
-  fs.writeFileSync(
-    path.join(directory, `${process.pid}-${threadId}-0123456789abcdef.jsonl`),
+  writeUnannouncedSpool(
+    directory,
     [
       { ...hello(), pid: process.pid, ppid: process.ppid, thread_id: threadId, scope },
       { t: 'track', module: 'jobs', type: 'job', id, metadata: {} },
-    ]
-      .map((line) => JSON.stringify(line))
-      .join('\n') + '\n',
+    ],
+    process.pid,
+    threadId,
   );
 }
 
