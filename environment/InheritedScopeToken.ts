@@ -1,18 +1,24 @@
 import { SCOPE_ENV_KEY } from '../src/worker/workerProtocol';
 
+/**
+ * A scope token, or where to ask for it: a hub names a test only when something looks (see
+ * `InheritedScopeToken.point`). `undefined`, from either, stands for no token.
+ */
+export type TokenSource = string | (() => string | undefined) | undefined;
+
 /** The view and the token it shows, shared by every copy of this package in a process. */
 interface SharedView {
   /** What `process.env` was replaced with. */
   readonly view: object;
   /** The env it shows. */
   readonly real: Record<string, string | undefined>;
-  /** The token the view shows as `SCOPE_ENV_KEY`; `undefined` shows the real variable. */
-  token: string | undefined;
+  /** The token the view shows as `SCOPE_ENV_KEY`; no token shows the real variable. */
+  token: TokenSource;
 }
 
 /** What a hub found as it started, and puts back as it closes (see `snapshot`). */
 export interface InheritedTokenSnapshot {
-  readonly shown: string | undefined;
+  readonly shown: TokenSource;
   readonly real: string | undefined;
 }
 
@@ -38,8 +44,8 @@ const SHARED_VIEW = Symbol.for('jest-environment-integration.inheritedScopeToken
  *
  * @example
  * const inherited = InheritedScopeToken.install(process);
- * inherited.point('1.7', { real: false }); // a test starts
- * inherited.point('1.2', { real: true }); // ...and its describe block is the innermost again
+ * inherited.point('1.2', { real: true }); // a describe block starts
+ * inherited.point(() => hub.innermostToken(), { real: false }); // a test starts
  */
 export class InheritedScopeToken {
   readonly #owner: { env: unknown };
@@ -60,18 +66,22 @@ export class InheritedScopeToken {
     return { shown: this.#liveView()?.token, real: this.#realEnv()?.[SCOPE_ENV_KEY] };
   }
 
-  /** Children started from now on inherit `token`. */
-  point(token: string, { real }: { real: boolean }): void {
+  /**
+   * Children started from now on inherit `token`. A function is asked only when the view is
+   * read for the token (as a child starts), or when the token is written for real: here,
+   * when `real`, and for every scope where there is no view.
+   */
+  point(token: TokenSource, { real }: { real: boolean }): void {
     const shared = this.#liveView();
     if (shared !== undefined) {
       shared.token = token;
     }
     if (real || shared === undefined) {
-      this.#writeReal(token);
+      this.#writeReal(tokenFrom(token));
     }
   }
 
-  /** Puts back what a `snapshot` found. */
+  /** Puts back what a `snapshot` found; a function it holds is not asked again. */
   restore(snapshot: InheritedTokenSnapshot): void {
     const shared = this.#liveView();
     if (shared !== undefined) {
@@ -146,28 +156,42 @@ function sharedViewOf(owner: { env: unknown }): SharedView | undefined {
   return shared;
 }
 
+/** The token a source stands for now; a function that throws stands for none. */
+function tokenFrom(source: TokenSource): string | undefined {
+  if (typeof source !== 'function') {
+    return source;
+  }
+  try {
+    return source();
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Shows `shared.token` as `SCOPE_ENV_KEY` while it is set; everything else, and every write
- * (a write of the variable itself too, which then shows until the next scope starts), goes
- * to the real env.
+ * Shows the token of `shared.token` as `SCOPE_ENV_KEY` while there is one; everything else,
+ * and every write (a write of the variable itself too, which then shows until the next
+ * scope starts), goes to the real env.
  */
 function viewHandler(shared: SharedView): ProxyHandler<object> {
-  const shows = (key: string | symbol): boolean =>
-    key === SCOPE_ENV_KEY && shared.token !== undefined;
+  const shown = (key: string | symbol): string | undefined =>
+    key === SCOPE_ENV_KEY ? tokenFrom(shared.token) : undefined;
   return {
-    get: (target, key) => (shows(key) ? shared.token : Reflect.get(target, key)),
-    has: (target, key) => shows(key) || Reflect.has(target, key),
+    get: (target, key) => shown(key) ?? Reflect.get(target, key),
+    has: (target, key) => shown(key) !== undefined || Reflect.has(target, key),
     ownKeys: (target) => {
       const keys = Reflect.ownKeys(target);
-      if (shared.token !== undefined && !keys.includes(SCOPE_ENV_KEY)) {
+      if (tokenFrom(shared.token) !== undefined && !keys.includes(SCOPE_ENV_KEY)) {
         keys.push(SCOPE_ENV_KEY);
       }
       return keys;
     },
-    getOwnPropertyDescriptor: (target, key) =>
-      shows(key)
-        ? { value: shared.token, writable: true, enumerable: true, configurable: true }
-        : Reflect.getOwnPropertyDescriptor(target, key),
+    getOwnPropertyDescriptor: (target, key) => {
+      const token = shown(key);
+      return token === undefined
+        ? Reflect.getOwnPropertyDescriptor(target, key)
+        : { value: token, writable: true, enumerable: true, configurable: true };
+    },
     set: (target, key, value) => {
       if (key === SCOPE_ENV_KEY) {
         shared.token = undefined;

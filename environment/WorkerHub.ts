@@ -134,7 +134,8 @@ export class WorkerHub implements ScopeListener {
   readonly #removeListener: () => void;
   readonly #peers = new Map<string, WorkerPeer>();
   readonly #sockets = new Set<net.Socket>();
-  // The scopes running now, by their token and by their tracker. Only running ones: a
+  // The running scopes that were given a token, by token and by scope: a test is given one
+  // only when something may carry it to a worker (see `#tokenOf`). Only running ones: a
   // finished scope must be free to go, and weak maps would cost the collector work on every
   // test. What a finished scope's token stands for is kept as a description.
   readonly #scopesByToken = new Map<string, IntegrationScope>();
@@ -150,8 +151,11 @@ export class WorkerHub implements ScopeListener {
   #fileScope: IntegrationScope | undefined;
   #listing: FolderListing;
   /** The token of the innermost running scope: what a worker started now inherits. */
-  #currentToken: string | undefined;
-  /** The realm env object `#currentToken` was last written into (see `envRead`). */
+  readonly #innermostToken = (): string | undefined => {
+    const scope = this.#lifecycle.innermost();
+    return scope === undefined || this.#closed ? undefined : this.#tokenOf(scope);
+  };
+  /** The realm env object a token was last written into, and that token (see `envRead`). */
   #stampedEnv: object | undefined;
   #stampedToken: string | undefined;
   #nextToken = 1;
@@ -202,13 +206,10 @@ export class WorkerHub implements ScopeListener {
   }
 
   scopeStarted(scope: IntegrationScope): void {
-    const token = `${this.#number}.${this.#nextToken++}`;
-    this.#scopesByToken.set(token, scope);
-    this.#tokens.set(scope, token);
     if (scope.kind === 'file') {
       this.#fileScope ??= scope;
     }
-    this.#pointEnvAt(token, scope.kind !== 'test');
+    this.#pointEnvAtInnermost(scope.kind !== 'test');
   }
 
   /** Reads what workers wrote, before a scope's verdict. */
@@ -265,10 +266,8 @@ export class WorkerHub implements ScopeListener {
       this.#scopesByToken.delete(token);
       this.#finishedByToken.set(token, describeScope(scope));
     }
-    const innermost = this.#lifecycle.innermost();
-    const innermostToken = innermost === undefined ? undefined : this.#tokens.get(innermost);
-    if (innermostToken !== undefined) {
-      this.#pointEnvAt(innermostToken, scope.kind !== 'test');
+    if (this.#lifecycle.innermost() !== undefined) {
+      this.#pointEnvAtInnermost(scope.kind !== 'test');
     }
   }
 
@@ -281,7 +280,7 @@ export class WorkerHub implements ScopeListener {
    * it is spread into a child's `env`.
    */
   envRead(env: object): void {
-    const token = this.#currentToken;
+    const token = this.#innermostToken();
     if (token !== undefined && (env !== this.#stampedEnv || token !== this.#stampedToken)) {
       this.#stampedEnv = env;
       this.#stampedToken = token;
@@ -290,19 +289,33 @@ export class WorkerHub implements ScopeListener {
   }
 
   /**
-   * Workers started from now on belong to the scope of `token`. The realm's env is written
+   * Workers started from now on belong to the innermost scope. The realm's env is written
    * when the test next reads it (`envRead`), or at once where the lifecycle does not hand
    * the realm's `process.env` out. Jest's own shows it to children started without an
    * `env` (see `InheritedScopeToken`); the real variable, which threads copy, is written
    * only when `real` (a file or describe scope starts or is the innermost again): threads
-   * of a test are named from their announcement (`#announced`).
+   * of a test are named from their announcement (`#announced`). So a test that starts no
+   * worker and reads no `process.env` is never given a token.
    */
-  #pointEnvAt(token: string, real: boolean): void {
-    this.#currentToken = token;
-    this.#inherited.point(token, { real });
+  #pointEnvAtInnermost(real: boolean): void {
+    this.#inherited.point(this.#innermostToken, { real });
     if (!this.#lifecycle.announcesEnvReads) {
-      this.#setRealmEnv(SCOPE_ENV_KEY, token);
+      const token = this.#innermostToken();
+      if (token !== undefined) {
+        this.#setRealmEnv(SCOPE_ENV_KEY, token);
+      }
     }
+  }
+
+  /** The scope's token, given the first time it is asked for; only for a running scope. */
+  #tokenOf(scope: IntegrationScope): string {
+    let token = this.#tokens.get(scope);
+    if (token === undefined) {
+      token = `${this.#number}.${this.#nextToken++}`;
+      this.#tokens.set(scope, token);
+      this.#scopesByToken.set(token, scope);
+    }
+    return token;
   }
 
   /**
@@ -312,11 +325,12 @@ export class WorkerHub implements ScopeListener {
    */
   #announced(started: Announced): void {
     const scope = this.#lifecycle.innermost();
-    if (this.#closed || scope === undefined || this.#currentToken === undefined) {
+    const token = this.#innermostToken();
+    if (scope === undefined || token === undefined) {
       return;
     }
     if (started.kind === 'worker') {
-      this.#threadTokens.set(started.handle.threadId, this.#currentToken);
+      this.#threadTokens.set(started.handle.threadId, token);
       this.#watched.watchThread(started.handle, scope, this.#testModule, undefined);
       return;
     }
@@ -833,19 +847,13 @@ export class WorkerHub implements ScopeListener {
     return this.#openFileScope();
   }
 
-  /** Every scope the hub hears of started while it listened, so one it no longer holds has ended. */
   #hasFinished(scope: IntegrationScope): boolean {
-    return !this.#tokens.has(scope);
+    return !this.#lifecycle.scopes().includes(scope);
   }
 
   /** The running scope whose tracker this is (it was made, as it tracked the handle). */
   #runningScopeWith(tracker: object): IntegrationScope | undefined {
-    for (const scope of this.#tokens.keys()) {
-      if (scope.madeResources() === tracker) {
-        return scope;
-      }
-    }
-    return undefined;
+    return this.#lifecycle.scopes().find((scope) => scope.madeResources() === tracker);
   }
 
   #openFileScope(): IntegrationScope | undefined {

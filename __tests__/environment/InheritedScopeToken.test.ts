@@ -52,6 +52,53 @@ describe('InheritedScopeToken', () => {
     expect(envOf(owner)[SCOPE_ENV_KEY]).toBe('1.2');
   });
 
+  test('a token given as a function is asked for only when the variable is read', () => {
+    const real: Record<string, string> = { PATH: '/usr/bin' };
+    const owner = fakeProcess(real);
+    const inherited = InheritedScopeToken.install(owner);
+    const asked: string[] = [];
+    let innermost = '7.1';
+
+    inherited.point(() => (asked.push(innermost), innermost), { real: false });
+    const unrelated = envOf(owner)['PATH'];
+    innermost = '7.2';
+
+    expect(unrelated).toBe('/usr/bin');
+    expect(asked).toEqual([]);
+    expect(envOf(owner)[SCOPE_ENV_KEY]).toBe('7.2');
+    expect({ ...envOf(owner) }).toEqual({ PATH: '/usr/bin', [SCOPE_ENV_KEY]: '7.2' });
+    expect(asked.length).toBeGreaterThan(0);
+    expect(real).toEqual({ PATH: '/usr/bin' });
+  });
+
+  test('a function without a token, or one that throws, shows the real variable', () => {
+    const real: Record<string, string> = { [SCOPE_ENV_KEY]: 'outer' };
+    const owner = fakeProcess(real);
+    const inherited = InheritedScopeToken.install(owner);
+
+    inherited.point(() => undefined, { real: false });
+    const withoutToken = { value: envOf(owner)[SCOPE_ENV_KEY], keys: Object.keys(envOf(owner)) };
+    inherited.point(
+      () => {
+        throw new Error('no scope');
+      },
+      { real: false },
+    );
+
+    expect(withoutToken).toEqual({ value: 'outer', keys: [SCOPE_ENV_KEY] });
+    expect(envOf(owner)[SCOPE_ENV_KEY]).toBe('outer');
+  });
+
+  test('a function is asked at once when its token is written for real', () => {
+    const real: Record<string, string> = {};
+    const owner = fakeProcess(real);
+    const inherited = InheritedScopeToken.install(owner);
+
+    inherited.point(() => '8.1', { real: true });
+
+    expect(real[SCOPE_ENV_KEY]).toBe('8.1');
+  });
+
   test('restore puts back what a snapshot found, shown and real', () => {
     const real: Record<string, string> = { [SCOPE_ENV_KEY]: 'outer' };
     const owner = fakeProcess(real);
