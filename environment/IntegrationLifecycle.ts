@@ -69,7 +69,7 @@ export interface ScopeListener {
    * Errors to report against a scope as it finishes, after its verdict and under every
    * `leaks` mode, such as a worker that broke the reporting protocol.
    */
-  verdictErrors?(scope: IntegrationScope): Error[];
+  verdictErrors?(scope: IntegrationScope): readonly Error[];
   /** Called with every record tracked in any scope, auto-tracked handles included. */
   resourceTracked?(record: Readonly<ResourceRecord>): void;
   /** The test adopted a real object (`resources.adopt`): its new record speaks for it. */
@@ -88,6 +88,9 @@ export interface ScopeListener {
    */
   envRead?(env: object): void;
 }
+
+/** What nearly every scope has open as it finishes. */
+const NOTHING_OPEN: readonly ResourceRecord[] = Object.freeze([]);
 
 /** How long closing what a scope leaked may take before the run moves on without it. */
 const CLOSE_TIMEOUT_MS = 1000;
@@ -354,17 +357,26 @@ export class IntegrationLifecycle {
    */
   finish(scope: IntegrationScope): Error[] | Promise<Error[]> {
     const errors: Error[] = [];
+    let open: readonly ResourceRecord[];
+    try {
+      open = this.options.leaks === 'off' ? NOTHING_OPEN : this.#openRecords(scope);
+    } catch (error) {
+      return this.#endAfter(Promise.reject(error), scope, errors);
+    }
+    if (open.length === 0) {
+      // Under `leaks: 'off'` nothing has looked yet.
+      return this.#end(scope, errors, this.options.leaks !== 'off');
+    }
     const filterErrors = new Map<RecordPredicate, unknown>();
     let leaks: readonly ResourceRecord[];
     try {
-      leaks = this.options.leaks === 'off' ? [] : this.#findLeaks(scope, filterErrors);
+      leaks = this.#unexcused(scope, open, filterErrors);
     } catch (error) {
       return this.#endAfter(Promise.reject(error), scope, errors);
     }
     if (leaks.length === 0) {
       reportFilterErrors(filterErrors, errors);
-      // Under `leaks: 'off'` nothing has looked yet.
-      return this.#end(scope, errors, this.options.leaks !== 'off');
+      return this.#end(scope, errors, true);
     }
     return this.#endAfter(this.#verdict(scope, leaks, filterErrors, errors), scope, errors);
   }
@@ -419,10 +431,7 @@ export class IntegrationLifecycle {
           : internalError(`undoing the configuration changes of ${describeScope(scope)}`, error),
       );
     }
-    const index = this.#scopes.lastIndexOf(scope);
-    if (index !== -1) {
-      this.#scopes.splice(index, 1);
-    }
+    this.#remove(scope);
     this.#forgetCreations(scope);
     this.#fileFinished ||= scope.kind === 'file';
     this.#notify('scopeFinished', scope);
@@ -437,11 +446,21 @@ export class IntegrationLifecycle {
       // Nothing ran in this scope, so there is nothing to restore that could fail usefully.
     }
     this.#forgetCreations(scope);
-    const index = this.#scopes.lastIndexOf(scope);
-    if (index !== -1) {
-      this.#scopes.splice(index, 1);
-    }
+    this.#remove(scope);
     this.#notify('scopeDiscarded', scope);
+  }
+
+  /** Takes a scope off the running ones: nearly always the innermost. */
+  #remove(scope: IntegrationScope): void {
+    const scopes = this.#scopes;
+    if (scopes[scopes.length - 1] === scope) {
+      scopes.pop();
+      return;
+    }
+    const index = scopes.lastIndexOf(scope);
+    if (index !== -1) {
+      scopes.splice(index, 1);
+    }
   }
 
   /**
@@ -472,6 +491,11 @@ export class IntegrationLifecycle {
     scope: IntegrationScope,
     filterErrors: Map<RecordPredicate, unknown>,
   ): readonly ResourceRecord[] {
+    return this.#unexcused(scope, this.#openRecords(scope), filterErrors);
+  }
+
+  /** The records of a scope still open now, brought up to date first. */
+  #openRecords(scope: IntegrationScope): readonly ResourceRecord[] {
     this.#notify('beforeLeakCheck', scope);
     // A scope that never made its tracker has tracked nothing, not even through a listener.
     // The listeners were just asked to bring its records up to date: reading them must not
@@ -483,8 +507,16 @@ export class IntegrationLifecycle {
     } finally {
       this.#recordsUpToDate = false;
     }
-    return open === undefined || open.length === 0
-      ? []
+    return open ?? NOTHING_OPEN;
+  }
+
+  #unexcused(
+    scope: IntegrationScope,
+    open: readonly ResourceRecord[],
+    filterErrors: Map<RecordPredicate, unknown>,
+  ): readonly ResourceRecord[] {
+    return open.length === 0
+      ? NOTHING_OPEN
       : open.filter((record) => !this.#isExcused(scope, record, filterErrors));
   }
 

@@ -97,6 +97,9 @@ class FolderListing {
  */
 const QUICKEST_REPORTING_CHILD_MS = 5;
 
+/** What nearly every verdict finds: no problem of any worker. */
+const NO_ERRORS: readonly Error[] = Object.freeze([]);
+
 /** Hubs this process has started: each numbers its scope tokens with its own count. */
 let hubsStarted = 0;
 
@@ -245,7 +248,10 @@ export class WorkerHub implements ScopeListener {
   }
 
   /** The lifecycle brings the records up to date just before (`beforeLeakCheck`). */
-  verdictErrors(scope: IntegrationScope): Error[] {
+  verdictErrors(scope: IntegrationScope): readonly Error[] {
+    if (this.#problems.length === 0) {
+      return NO_ERRORS;
+    }
     const errors: Error[] = [];
     for (let index = 0; index < this.#problems.length;) {
       const problem = this.#problems[index] as Problem;

@@ -98,6 +98,13 @@ export function withIntegration<Base extends EnvironmentConstructor>(
   class WithIntegration extends Extendable implements IntegrationEnvironmentMembers {
     readonly integrationLifecycle: IntegrationLifecycle;
     readonly #scopesByEntry = new WeakMap<object, IntegrationScope>();
+    /**
+     * The running test's entry and scope, outside `#scopesByEntry`: tests nearly always run
+     * one at a time, and a weak map costs every test a few look-ups. Concurrent tests
+     * (`test.concurrent`) after the first go to the map.
+     */
+    #runningTest: CircusTestEntry | undefined;
+    #runningTestScope: IntegrationScope | undefined;
     readonly #testPath: string;
     readonly #baseHandler: CircusHandler | undefined;
     /** Hands the file's records to the reporter; `undefined` when no reporter listens. */
@@ -287,11 +294,15 @@ export function withIntegration<Base extends EnvironmentConstructor>(
             return undefined;
           }
           case 'test_start': {
-            if (event.test !== undefined) {
-              this.#scopesByEntry.set(
-                event.test,
-                this.integrationLifecycle.start('test', fullNameOf(event.test)),
-              );
+            const test = event.test;
+            if (test !== undefined) {
+              const scope = this.integrationLifecycle.start('test', fullNameOf(test));
+              if (this.#runningTest === undefined) {
+                this.#runningTest = test;
+                this.#runningTestScope = scope;
+              } else {
+                this.#scopesByEntry.set(test, scope);
+              }
             }
             return undefined;
           }
@@ -349,6 +360,12 @@ export function withIntegration<Base extends EnvironmentConstructor>(
     ): IntegrationScope | undefined {
       if (entry === undefined) {
         return undefined;
+      }
+      if (entry === this.#runningTest) {
+        const scope = this.#runningTestScope;
+        this.#runningTest = undefined;
+        this.#runningTestScope = undefined;
+        return scope;
       }
       const scope = this.#scopesByEntry.get(entry);
       this.#scopesByEntry.delete(entry);
