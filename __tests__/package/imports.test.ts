@@ -26,6 +26,11 @@ interface LoadReport {
   resolved: Record<string, string>;
   /** What loading the matchers entry passed to `expect.extend`. */
   registeredMatchers: string[];
+  /**
+   * CommonJS only: for each export name found in more than one entry, whether every entry
+   * hands out the very same object (one copy of each module, whichever entry loads it).
+   */
+  sharedAcrossEntries?: Record<string, boolean>;
   /** ESM only: whether every export of every entry is the very object `require` returns. */
   sameAsRequire?: Record<string, boolean>;
   packageJsonName: string;
@@ -50,12 +55,19 @@ const consumerFiles: Record<string, string> = {
     devDependencies: { jest: '30.5.2', 'jest-environment-node': '30.5.2' },
   }),
   'load.cjs': `${reportHelpers}
-const report = { exportsOf: {}, defaultOf: {}, resolved: {} };
+const report = { exportsOf: {}, defaultOf: {}, resolved: {}, sharedAcrossEntries: {} };
+const byName = new Map();
 for (const entry of entries) {
   const loaded = require(specifier(entry));
+  for (const [name, value] of Object.entries(loaded)) {
+    if (name !== 'default' && name !== '__esModule') byName.set(name, [...(byName.get(name) ?? []), value]);
+  }
   report.exportsOf[entry] = Object.keys(loaded).filter((key) => key !== '__esModule').sort();
   if ('default' in loaded) report.defaultOf[entry] = describeDefault(loaded.default);
   report.resolved[entry] = shortPath(require.resolve(specifier(entry)));
+}
+for (const [name, values] of byName) {
+  if (values.length > 1) report.sharedAcrossEntries[name] = values.every((value) => value === values[0]);
 }
 report.resolved['./package.json'] = shortPath(require.resolve('${packageName}/package.json'));
 report.packageJsonName = require('${packageName}/package.json').name;
@@ -160,6 +172,17 @@ describe('a CommonJS project', () => {
 
   test('gets the integration handle from the globals entry', () => {
     expect(fromRequire.exportsOf['./globals']).toContain('integration');
+  });
+
+  test('gets the same class from every entry that exports it: one copy of each module', () => {
+    expect(fromRequire.sharedAcrossEntries).toEqual({
+      ConfigChangeObserver: true,
+      ErrorPropagation: true,
+      IntegrationError: true,
+      ResourceTracker: true,
+      serializeError: true,
+      toJSONSafe: true,
+    });
   });
 });
 

@@ -45,7 +45,7 @@ describe('the packed tarball', () => {
         packed.files.filter((file) => file.startsWith('dist/')).map((file) => file.split('/')[1]),
       ),
     ].sort();
-    expect(layers).toEqual(['entry', 'environment', 'matchers', 'reporter', 'src']);
+    expect(layers).toEqual(['bundle.js', 'entry', 'environment', 'matchers', 'reporter', 'src']);
   });
 
   test('ships no TypeScript sources, source maps or test files', () => {
