@@ -128,8 +128,10 @@ export class WorkerHub implements ScopeListener {
   readonly #directory: string;
   /** Numbers this hub among those of the process: its scope tokens start with it. */
   readonly #number = ++hubsStarted;
-  readonly #moduleFor: ModuleNamer;
-  readonly #testModule: string;
+  readonly #testPath: string;
+  /** Names the modules of workers' scripts; made when first needed, as few files start any. */
+  #moduleFor: ModuleNamer | undefined;
+  #testModule: string | undefined;
   /** What children started without an `env` inherit from Jest's `process.env`. */
   readonly #inherited: InheritedScopeToken;
   readonly #inheritedBefore: InheritedTokenSnapshot;
@@ -184,11 +186,7 @@ export class WorkerHub implements ScopeListener {
   private constructor(options: WorkerHubOptions) {
     this.#lifecycle = options.lifecycle;
     this.#rootDir = options.rootDir;
-    this.#moduleFor = createModuleNamer({
-      rootDir: options.rootDir,
-      modules: options.lifecycle.options.modules,
-    });
-    this.#testModule = this.#moduleFor(options.testPath);
+    this.#testPath = options.testPath;
     this.#inherited = InheritedScopeToken.install(process);
     this.#inheritedBefore = this.#inherited.snapshot();
     this.#hubDirectoryBefore = process.env[HUB_ENV_KEY];
@@ -337,7 +335,7 @@ export class WorkerHub implements ScopeListener {
     }
     if (started.kind === 'worker') {
       this.#threadTokens.set(started.handle.threadId, token);
-      this.#watched.watchThread(started.handle, scope, this.#testModule, undefined);
+      this.#watched.watchThread(started.handle, scope, this.#testModuleName(), undefined);
       return;
     }
     // Announced before it is spawned: it has its pid by the next microtask.
@@ -345,7 +343,7 @@ export class WorkerHub implements ScopeListener {
     queueMicrotask(() => {
       try {
         if (!this.#closed) {
-          this.#watched.watchChild(child, scope, this.#testModule);
+          this.#watched.watchChild(child, scope, this.#testModuleName());
         }
       } catch {
         // Watching is an add-on: the child runs and reports as usual without it.
@@ -929,10 +927,20 @@ export class WorkerHub implements ScopeListener {
       return 'unknown';
     }
     try {
+      this.#moduleFor ??= createModuleNamer({
+        rootDir: this.#rootDir,
+        modules: this.#lifecycle.options.modules,
+      });
       return this.#moduleFor(script);
     } catch {
       return 'unknown';
     }
+  }
+
+  /** The test file's module: the target of crashes of the workers its tests started. */
+  #testModuleName(): string {
+    this.#testModule ??= this.#moduleOf(this.#testPath);
+    return this.#testModule;
   }
 
   // --- crashes ---------------------------------------------------------------------
@@ -1067,7 +1075,7 @@ export class WorkerHub implements ScopeListener {
       kind: peer.pid === process.pid ? 'worker' : 'child-process',
       who,
       source: this.#moduleOf(peer.hello.script ?? undefined),
-      target: this.#testModule,
+      target: this.#testModuleName(),
       error,
       context: {
         ...this.#originOf(peer),
