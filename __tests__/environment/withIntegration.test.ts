@@ -147,6 +147,39 @@ describe('withIntegration', () => {
     ]);
   });
 
+  test.each([
+    ['the first', ['first', 'second']],
+    ['the second', ['second', 'first']],
+  ])(
+    'gives overlapping tests each its own verdict, %s finishing first',
+    async (_order, finishing) => {
+      const { environment, circus } = await environmentInFile();
+      const entries = { first: testEntry('first'), second: testEntry('second') };
+      await environment.handleTestEvent({ name: 'test_start', test: entries.first }, circus);
+      await environment.handleTestEvent({ name: 'test_start', test: entries.second }, circus);
+      // The innermost scope is the test that started last.
+      environment.integrationLifecycle.handle.resources.trackResource(
+        'cache',
+        'temp-dir',
+        '/tmp/b',
+      );
+      for (const name of finishing as Array<keyof typeof entries>) {
+        await environment.handleTestEvent({ name: 'test_done', test: entries[name] }, circus);
+      }
+
+      expect(entries.first.errors).toEqual([]);
+      expect(entries.second.errors).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(/^Test "cache › second" leaked 1 resource/),
+        }),
+      ]);
+      expect(environment.integrationLifecycle.scopes().map((scope) => scope.kind)).toEqual([
+        'file',
+        'describe',
+      ]);
+    },
+  );
+
   test('gives a skipped test no verdict', async () => {
     const { environment, circus } = await environmentInFile();
     const entry = testEntry('skipped');
