@@ -510,6 +510,7 @@ export class IntegrationLifecycle {
     return open ?? NOTHING_OPEN;
   }
 
+  /** Those of `open` that no ignore rule, listener or `allowLeaks` filter excuses. */
   #unexcused(
     scope: IntegrationScope,
     open: readonly ResourceRecord[],

@@ -99,9 +99,9 @@ export function withIntegration<Base extends EnvironmentConstructor>(
     readonly integrationLifecycle: IntegrationLifecycle;
     readonly #scopesByEntry = new WeakMap<object, IntegrationScope>();
     /**
-     * The running test's entry and scope, outside `#scopesByEntry`: tests nearly always run
-     * one at a time, and a weak map costs every test a few look-ups. Concurrent tests
-     * (`test.concurrent`) after the first go to the map.
+     * The running test's entry and scope, outside `#scopesByEntry`: tests run one at a time
+     * unless they are `test.concurrent`, and a weak map costs every test a few look-ups. A
+     * test that starts while another is still open (a concurrent one) goes to the map.
      */
     #runningTest: CircusTestEntry | undefined;
     #runningTestScope: IntegrationScope | undefined;
