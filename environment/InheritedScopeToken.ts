@@ -45,7 +45,7 @@ const SHARED_VIEW = Symbol.for('jest-environment-integration.inheritedScopeToken
  * @example
  * const inherited = InheritedScopeToken.install(process);
  * inherited.point('1.2', { real: true }); // a describe block starts
- * inherited.point(() => hub.innermostToken(), { real: false }); // a test starts
+ * inherited.point(() => tokenOfInnermostScope(), { real: false }); // a test starts: asked when read
  */
 export class InheritedScopeToken {
   readonly #owner: { env: unknown };
@@ -81,7 +81,7 @@ export class InheritedScopeToken {
     }
   }
 
-  /** Puts back what a `snapshot` found; a function it holds is not asked again. */
+  /** Puts back what a `snapshot` found: a function among it is put back, not asked. */
   restore(snapshot: InheritedTokenSnapshot): void {
     const shared = this.#liveView();
     if (shared !== undefined) {

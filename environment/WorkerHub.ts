@@ -155,7 +155,10 @@ export class WorkerHub implements ScopeListener {
   readonly #warned = new Set<string>();
   #fileScope: IntegrationScope | undefined;
   #listing: FolderListing;
-  /** The token of the innermost running scope: what a worker started now inherits. */
+  /**
+   * The token of the innermost running scope, given on first ask: what a worker started now
+   * inherits. `undefined` before the file starts, after it ends, and once the hub closed.
+   */
   readonly #innermostToken = (): string | undefined => {
     const scope = this.#lifecycle.innermost();
     return scope === undefined || this.#closed ? undefined : this.#tokenOf(scope);
