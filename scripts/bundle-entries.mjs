@@ -4,11 +4,11 @@
 // which holds the code of all of them. Why one file:
 //   - Loading is paid per file. Jest loads the environment once per worker through Node's
 //     loader, and test code that imports the package loads it again in every test file's realm
-//     through Jest's slower one: 67 files cost the environment 15 ms in a Jest worker, one
-//     bundle about 8 ms.
+//     through Jest's slower one: 67 files cost the environment 15 to 18 ms in a Jest worker,
+//     one bundle about 10 ms.
 //   - One file for all entries keeps ONE copy of every module, as the per-file build had:
 //     `jest-environment-integration` and `jest-environment-integration/worker` hand out the
-//     same `IntegrationError` class, and share module state such as the records channel.
+//     same `IntegrationError` class, and one module's state is the same for every entry.
 // Each entry's code runs only when that entry is first required (the bundle's getters), so the
 // worker entry still loads none of Jest, and the environment none of the reporter.
 //
