@@ -50,8 +50,8 @@ await build({
   packages: 'external',
   // Reads tsc's maps, so that the bundle's map points at the TypeScript sources.
   sourcemap: true,
-  // No `keepNames`: it renames nothing that has a name here (every module keeps its own
-  // function scope, as CommonJS), and its helper would run on every closure made, per test.
+  // No `keepNames`: esbuild renames no class or function here (every module keeps its own
+  // function scope, as CommonJS), and its helper would run for every closure made, per test.
   logLevel: 'warning',
 });
 

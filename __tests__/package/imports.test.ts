@@ -174,7 +174,7 @@ describe('a CommonJS project', () => {
     expect(fromRequire.exportsOf['./globals']).toContain('integration');
   });
 
-  test('gets the same class from every entry that exports it: one copy of each module', () => {
+  test('gets the same class or function from every entry that exports it: one copy of each module', () => {
     expect(fromRequire.sharedAcrossEntries).toEqual({
       ConfigChangeObserver: true,
       ErrorPropagation: true,
