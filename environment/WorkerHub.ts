@@ -332,10 +332,10 @@ export class WorkerHub implements ScopeListener {
    */
   #announced(started: Announced): void {
     const scope = this.#lifecycle.innermost();
-    const token = this.#innermostToken();
-    if (scope === undefined || token === undefined) {
+    if (this.#closed || scope === undefined) {
       return;
     }
+    const token = this.#tokenOf(scope);
     if (started.kind === 'worker') {
       this.#threadTokens.set(started.handle.threadId, token);
       this.#watched.watchThread(started.handle, scope, this.#testModuleName(), undefined);
