@@ -47,11 +47,17 @@ export interface IntegrationLifecycleOptions {
  * of Node handles (it attributes what it sees to the running scope's tracker).
  */
 export interface ScopeListener {
+  /**
+   * A scope started. A test's scope starts for listeners only when something first asks for
+   * it (see `IntegrationLifecycle.start`); a test that nothing asked for is only finished
+   * (`scopeFinished`) or discarded.
+   */
   scopeStarted?(scope: IntegrationScope): void;
   /**
    * Called before each look at a scope's leaks (once, then after each settling pause), and
    * before its verdict errors are asked for unless that look came just before, to bring its
-   * records up to date, such as releasing handles found closed.
+   * records up to date, such as releasing handles found closed. Not for a test that nothing
+   * asked for: it has no records.
    */
   beforeLeakCheck?(scope: IntegrationScope): void;
   /** Whether a still-active record must not be reported, such as an unref'd handle. */
@@ -67,7 +73,8 @@ export interface ScopeListener {
   ): void;
   /**
    * Errors to report against a scope as it finishes, after its verdict and under every
-   * `leaks` mode, such as a worker that broke the reporting protocol.
+   * `leaks` mode, such as a worker that broke the reporting protocol. Not asked for a test
+   * that nothing asked for: no worker had its token.
    */
   verdictErrors?(scope: IntegrationScope): readonly Error[];
   /** Called with every record tracked in any scope, auto-tracked handles included. */
@@ -152,8 +159,12 @@ export class IntegrationLifecycle {
     },
   };
   readonly #stateMakers: ScopeStateMakers = {
-    tracker: () => new ResourceTracker(this.#trackerObservers),
+    tracker: (scope) => {
+      this.#enterIfQuiet(scope);
+      return new ResourceTracker(this.#trackerObservers);
+    },
     observer: (scope) => {
+      this.#enterIfQuiet(scope);
       const observer = new ConfigChangeObserver(this.#configOptions);
       if (scope.observesEnv && this.#envRouter !== undefined) {
         routeEnv(observer, this.#envSeenInside(scope));
@@ -165,6 +176,11 @@ export class IntegrationLifecycle {
   /** Hands `process.env` to the innermost scope that records it; `undefined` without a realm. */
   #envRouter: ScopeEnvRouter | undefined;
   #scopes: IntegrationScope[] = [];
+  /**
+   * The test started last, while nothing has asked for its scope: it is not among
+   * `#scopes` yet, and listeners have not heard of it (see `start`).
+   */
+  #quietTest: IntegrationScope | undefined;
   #disposed = false;
   /** A leak check brought every record up to date just now (see `#findLeaks`). */
   #recordsUpToDate = false;
@@ -202,6 +218,9 @@ export class IntegrationLifecycle {
 
   /** The innermost running scope, or `undefined` before the file starts and after it ends. */
   innermost(): IntegrationScope | undefined {
+    if (this.#quietTest !== undefined) {
+      this.#enterQuietTest();
+    }
     // Indexing, not `at(-1)`: this runs several times per test, and `at` is a call.
     const scopes = this.#scopes;
     return scopes[scopes.length - 1];
@@ -209,7 +228,15 @@ export class IntegrationLifecycle {
 
   /** The running scopes, outermost first. */
   scopes(): readonly IntegrationScope[] {
+    if (this.#quietTest !== undefined) {
+      this.#enterQuietTest();
+    }
     return this.#scopes;
+  }
+
+  /** Whether `scope` started and has not finished; asks nothing of a quiet test. */
+  isRunning(scope: IntegrationScope): boolean {
+    return scope === this.#quietTest || this.#scopes.includes(scope);
   }
 
   /** Registers a listener for scope starts and finishes; returns how to remove it. */
@@ -223,8 +250,17 @@ export class IntegrationLifecycle {
     };
   }
 
-  /** Opens a scope with fresh state and makes it the current one. */
-  start(kind: LeakScope, name: string): IntegrationScope {
+  /**
+   * Opens a scope with fresh state and makes it the current one. `name` may be a function,
+   * asked when the name is first needed.
+   *
+   * Most tests track nothing, observe no configuration, read no `process.env` and start no
+   * worker. So a test's scope is quiet at first: listeners hear that it started, and it
+   * joins `scopes()`, only once something asks for it (`innermost()`, `current()`,
+   * `scopes()`, or a part of it being made). A test that stays quiet finishes with the
+   * one check it needs: that `process.env` is still defined as it was.
+   */
+  start(kind: LeakScope, name: string | (() => string)): IntegrationScope {
     if (this.#disposed) {
       throw new IntegrationError(
         'INVALID_STATE',
@@ -247,6 +283,11 @@ export class IntegrationLifecycle {
         });
       }
     }
+    if (this.#quietTest !== undefined) {
+      // Scopes stack in the order they started: a test running beside this one
+      // (`test.concurrent`) goes first.
+      this.#enterQuietTest();
+    }
     // Tests running concurrently (`test.concurrent`) share one `process.env`: only the
     // first of them records its changes, and the others' go to it too.
     const observesEnv = realmProcess !== undefined && (kind !== 'test' || !this.#hasOpenTest());
@@ -259,9 +300,27 @@ export class IntegrationLifecycle {
       // the reverse order they started.
       startObservingEnv(scope.config);
     }
+    if (kind === 'test' && (this.#envRouter !== undefined || realmProcess === undefined)) {
+      this.#quietTest = scope;
+      return scope;
+    }
     this.#scopes.push(scope);
     this.#notify('scopeStarted', scope);
     return scope;
+  }
+
+  /** Something asked for the quiet test's scope: it joins the running ones. */
+  #enterQuietTest(): void {
+    const scope = this.#quietTest as IntegrationScope;
+    this.#quietTest = undefined;
+    this.#scopes.push(scope);
+    this.#notify('scopeStarted', scope);
+  }
+
+  #enterIfQuiet(scope: IntegrationScope): void {
+    if (scope === this.#quietTest) {
+      this.#enterQuietTest();
+    }
   }
 
   /**
@@ -307,6 +366,9 @@ export class IntegrationLifecycle {
 
   /** The observer `process.env` goes to: the innermost scope's that records env changes. */
   #envRecorder(): ConfigChangeObserver | undefined {
+    if (this.#quietTest !== undefined) {
+      this.#enterQuietTest();
+    }
     for (let index = this.#scopes.length - 1; index >= 0; index -= 1) {
       const scope = this.#scopes[index] as IntegrationScope;
       if (scope.observesEnv) {
@@ -356,6 +418,9 @@ export class IntegrationLifecycle {
    * something had to settle first (see `handleTestEvent` for why that matters).
    */
   finish(scope: IntegrationScope): Error[] | Promise<Error[]> {
+    if (scope === this.#quietTest) {
+      return this.#finishQuiet(scope);
+    }
     const errors: Error[] = [];
     let open: readonly ResourceRecord[];
     try {
@@ -438,8 +503,24 @@ export class IntegrationLifecycle {
     return errors;
   }
 
+  /**
+   * A test that nothing asked for has no records, no worker had its token, and it changed no
+   * configuration anyone observed: only a `process.env` it redefined is left to take back.
+   */
+  #finishQuiet(scope: IntegrationScope): Error[] {
+    this.#quietTest = undefined;
+    if (scope.observesEnv) {
+      this.#envRouter?.leave(scope);
+    }
+    this.#notify('scopeFinished', scope);
+    return [];
+  }
+
   /** Drops a scope that never ran (a skipped or todo test), undoing what it observed. */
   discard(scope: IntegrationScope): void {
+    if (scope === this.#quietTest) {
+      this.#quietTest = undefined;
+    }
     try {
       this.#restoreConfig(scope);
     } catch {
@@ -473,6 +554,7 @@ export class IntegrationLifecycle {
       return;
     }
     this.#disposed = true;
+    this.#quietTest = undefined;
     for (const scope of [...this.#scopes].reverse()) {
       try {
         scope.madeConfig()?.restore();

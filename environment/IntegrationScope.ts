@@ -22,24 +22,37 @@ export interface ScopeStateMakers {
  */
 export class IntegrationScope {
   readonly kind: LeakScope;
-  /** The test's full name (`describe › test`), the describe block's path, or the file path. */
-  readonly name: string;
   /** Whether `process.env` is recorded into this scope's observer (see `IntegrationLifecycle`). */
   readonly observesEnv: boolean;
   /** When it started, in ms since the epoch (`src/clock`). */
   readonly startedAt: number;
   readonly #makers: ScopeStateMakers;
+  #name: string | (() => string);
   #resources: ResourceTracker | undefined;
   #config: ConfigChangeObserver | undefined;
   #errors: ErrorPropagation | undefined;
   #allowed: RecordPredicate[] | undefined;
 
-  constructor(kind: LeakScope, name: string, observesEnv: boolean, makers: ScopeStateMakers) {
+  /** `name` may be a function, asked the first time the name is read. */
+  constructor(
+    kind: LeakScope,
+    name: string | (() => string),
+    observesEnv: boolean,
+    makers: ScopeStateMakers,
+  ) {
     this.kind = kind;
-    this.name = name;
+    this.#name = name;
     this.observesEnv = observesEnv;
     this.startedAt = now();
     this.#makers = makers;
+  }
+
+  /** The test's full name (`describe › test`), the describe block's path, or the file path. */
+  get name(): string {
+    if (typeof this.#name === 'function') {
+      this.#name = this.#name();
+    }
+    return this.#name;
   }
 
   get resources(): ResourceTracker {

@@ -855,7 +855,7 @@ export class WorkerHub implements ScopeListener {
   }
 
   #hasFinished(scope: IntegrationScope): boolean {
-    return !this.#lifecycle.scopes().includes(scope);
+    return !this.#lifecycle.isRunning(scope);
   }
 
   /** The running scope whose tracker this is (it was made, as it tracked the handle). */

@@ -296,7 +296,7 @@ export function withIntegration<Base extends EnvironmentConstructor>(
           case 'test_start': {
             const test = event.test;
             if (test !== undefined) {
-              const scope = this.integrationLifecycle.start('test', fullNameOf(test));
+              const scope = this.integrationLifecycle.start('test', () => fullNameOf(test));
               if (this.#runningTest === undefined) {
                 this.#runningTest = test;
                 this.#runningTestScope = scope;
@@ -416,7 +416,7 @@ export function withIntegration<Base extends EnvironmentConstructor>(
         realmGlobal: this.global,
         kinds,
         unref,
-        currentTracker: () => lifecycle.scopes().at(-1)?.resources,
+        currentTracker: () => lifecycle.innermost()?.resources,
         moduleForFile: createModuleNamer({
           rootDir: this.#rootDir,
           modules: lifecycle.options.modules,

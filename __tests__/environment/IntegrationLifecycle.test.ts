@@ -361,11 +361,73 @@ describe('IntegrationLifecycle scopes', () => {
       scopeFinished: (scope) => seen.push(`finish ${scope.name}`),
     });
 
-    await lifecycle.finish(lifecycle.start('test', 'a'));
+    await lifecycle.finish(lifecycle.start('describe', 'a'));
     remove();
-    await lifecycle.finish(lifecycle.start('test', 'b'));
+    await lifecycle.finish(lifecycle.start('describe', 'b'));
 
     expect(seen).toEqual(['start a', 'finish a']);
+  });
+
+  test('tells listeners of a test only once something asks for its scope', async () => {
+    const { lifecycle } = lifecycleWith();
+    const file = lifecycle.start('file', 'cache.test.ts');
+    const seen: string[] = [];
+    lifecycle.addScopeListener({
+      scopeStarted: (scope) => seen.push(`start ${scope.name}`),
+      beforeLeakCheck: (scope) => seen.push(`check ${scope.name}`),
+      verdictErrors: (scope) => (seen.push(`verdict errors ${scope.name}`), []),
+      scopeFinished: (scope) => seen.push(`finish ${scope.name}`),
+    });
+    let named = 0;
+    const quiet = lifecycle.start('test', () => {
+      named += 1;
+      return 'quiet';
+    });
+
+    expect(lifecycle.isRunning(quiet)).toBe(true);
+    expect(seen).toEqual([]);
+    expect(lifecycle.finish(quiet)).toEqual([]);
+    expect(lifecycle.isRunning(quiet)).toBe(false);
+    expect(seen).toEqual(['finish quiet']);
+    expect(named).toBe(1);
+
+    seen.length = 0;
+    const used = lifecycle.start('test', 'used');
+    expect(lifecycle.current()).toBe(used);
+    expect(seen).toEqual(['start used']);
+    expect(lifecycle.scopes()).toEqual([file, used]);
+    expect(lifecycle.finish(used)).toEqual([]);
+    expect(seen).toEqual(['start used', 'check used', 'verdict errors used', 'finish used']);
+  });
+
+  test.each([
+    ['the innermost scope is asked for', (lifecycle: IntegrationLifecycle) => lifecycle.innermost()],
+    ['the running scopes are listed', (lifecycle: IntegrationLifecycle) => lifecycle.scopes()],
+    ['integration is used', (lifecycle: IntegrationLifecycle) => lifecycle.handle.resources],
+    ['process.env is read', (_lifecycle: IntegrationLifecycle, env: { env: object }) => env.env],
+  ])('starts a test for listeners when %s', (_case, ask) => {
+    const { lifecycle, realmProcess } = lifecycleWith();
+    lifecycle.start('file', 'cache.test.ts');
+    const started: string[] = [];
+    lifecycle.addScopeListener({ scopeStarted: (scope) => started.push(scope.name) });
+    const test = lifecycle.start('test', 'asks');
+
+    ask(lifecycle, realmProcess);
+
+    expect(started).toEqual(['asks']);
+    expect(lifecycle.innermost()).toBe(test);
+    expect(started).toEqual(['asks']);
+  });
+
+  test('takes back a process.env that a quiet test redefined, and keeps its changes out', () => {
+    const { lifecycle, realmProcess } = lifecycleWith();
+    lifecycle.start('file', 'cache.test.ts');
+    const test = lifecycle.start('test', 'redefines');
+    Object.defineProperty(realmProcess, 'env', { value: { ONLY: 'here' }, configurable: true });
+
+    expect(lifecycle.finish(test)).toEqual([]);
+
+    expect(realmProcess.env).toEqual({ HOME: '/home/test' });
   });
 
   test('lets listeners update records before each look at leaks and excuse some', async () => {
@@ -395,7 +457,7 @@ describe('IntegrationLifecycle scopes', () => {
     ['a scope under leaks: off', 'off'],
   ] as const)('lets listeners update the records of %s once', (_case, leaks) => {
     const { lifecycle } = lifecycleWith({ leaks });
-    const scope = lifecycle.start('test', 'clean');
+    const scope = lifecycle.start('describe', 'clean');
     const looks: string[] = [];
     lifecycle.addScopeListener({
       beforeLeakCheck: () => looks.push('update'),
