@@ -257,8 +257,9 @@ export class IntegrationLifecycle {
    * Most tests track nothing, observe no configuration, read no `process.env` and start no
    * worker. So a test's scope is quiet at first: listeners hear that it started, and it
    * joins `scopes()`, only once something asks for it (`innermost()`, `current()`,
-   * `scopes()`, or a part of it being made). A test that stays quiet finishes with the
-   * one check it needs: that `process.env` is still defined as it was.
+   * `scopes()`, a read of `process.env`, or its tracker or config observer being made). A
+   * test that stays quiet finishes with the one check it needs: that `process.env` is still
+   * defined as it was.
    */
   start(kind: LeakScope, name: string | (() => string)): IntegrationScope {
     if (this.#disposed) {

@@ -183,6 +183,8 @@ describe.each([30, 29] as const)('under Jest %i', (major) => {
     'sees that variable undone and a fresh change log',
     'sees the changes of the failing test undone',
     'sees the whole process.env put back',
+    'redefines process.env without reading it',
+    'sees process.env defined as before the redefinition',
     'a describe block whose beforeAll sets env › sees the variable and records no change of its own',
     'sees the describe block env undone after the block',
   ])('isolates configuration: "%s" passes', (name) => {
