@@ -160,11 +160,11 @@ export class IntegrationLifecycle {
   };
   readonly #stateMakers: ScopeStateMakers = {
     tracker: (scope) => {
-      this.#enterIfQuiet(scope);
+      this.#wakeIfQuiet(scope);
       return new ResourceTracker(this.#trackerObservers);
     },
     observer: (scope) => {
-      this.#enterIfQuiet(scope);
+      this.#wakeIfQuiet(scope);
       const observer = new ConfigChangeObserver(this.#configOptions);
       if (scope.observesEnv && this.#envRouter !== undefined) {
         routeEnv(observer, this.#envSeenInside(scope));
@@ -218,9 +218,7 @@ export class IntegrationLifecycle {
 
   /** The innermost running scope, or `undefined` before the file starts and after it ends. */
   innermost(): IntegrationScope | undefined {
-    if (this.#quietTest !== undefined) {
-      this.#enterQuietTest();
-    }
+    this.#wakeQuietTest();
     // Indexing, not `at(-1)`: this runs several times per test, and `at` is a call.
     const scopes = this.#scopes;
     return scopes[scopes.length - 1];
@@ -228,9 +226,7 @@ export class IntegrationLifecycle {
 
   /** The running scopes, outermost first. */
   scopes(): readonly IntegrationScope[] {
-    if (this.#quietTest !== undefined) {
-      this.#enterQuietTest();
-    }
+    this.#wakeQuietTest();
     return this.#scopes;
   }
 
@@ -265,7 +261,7 @@ export class IntegrationLifecycle {
     if (this.#disposed) {
       throw new IntegrationError(
         'INVALID_STATE',
-        `cannot start ${kind} "${name}": the environment was torn down.`,
+        `cannot start ${kind} "${typeof name === 'function' ? name() : name}": the environment was torn down.`,
       );
     }
     const realmProcess = this.#settings.realmProcess;
@@ -284,11 +280,9 @@ export class IntegrationLifecycle {
         });
       }
     }
-    if (this.#quietTest !== undefined) {
-      // Scopes stack in the order they started: a test running beside this one
-      // (`test.concurrent`) goes first.
-      this.#enterQuietTest();
-    }
+    // Scopes stack in the order they started: a test running beside this one
+    // (`test.concurrent`) goes first.
+    this.#wakeQuietTest();
     // Tests running concurrently (`test.concurrent`) share one `process.env`: only the
     // first of them records its changes, and the others' go to it too.
     const observesEnv = realmProcess !== undefined && (kind !== 'test' || !this.#hasOpenTest());
@@ -310,17 +304,21 @@ export class IntegrationLifecycle {
     return scope;
   }
 
-  /** Something asked for the quiet test's scope: it joins the running ones. */
-  #enterQuietTest(): void {
-    const scope = this.#quietTest as IntegrationScope;
+  /** Something asked for the scopes: a quiet test, if there is one, joins the running ones. */
+  #wakeQuietTest(): void {
+    const scope = this.#quietTest;
+    if (scope === undefined) {
+      return;
+    }
     this.#quietTest = undefined;
     this.#scopes.push(scope);
     this.#notify('scopeStarted', scope);
   }
 
-  #enterIfQuiet(scope: IntegrationScope): void {
+  /** A part of `scope` is being made: if it is the quiet test, it wakes. */
+  #wakeIfQuiet(scope: IntegrationScope): void {
     if (scope === this.#quietTest) {
-      this.#enterQuietTest();
+      this.#wakeQuietTest();
     }
   }
 
@@ -367,9 +365,7 @@ export class IntegrationLifecycle {
 
   /** The observer `process.env` goes to: the innermost scope's that records env changes. */
   #envRecorder(): ConfigChangeObserver | undefined {
-    if (this.#quietTest !== undefined) {
-      this.#enterQuietTest();
-    }
+    this.#wakeQuietTest();
     for (let index = this.#scopes.length - 1; index >= 0; index -= 1) {
       const scope = this.#scopes[index] as IntegrationScope;
       if (scope.observesEnv) {

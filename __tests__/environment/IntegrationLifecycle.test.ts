@@ -488,6 +488,26 @@ describe('IntegrationLifecycle scopes', () => {
     expect(IntegrationError.is(refusal) && refusal.code).toBe('INVALID_STATE');
   });
 
+  test.each([
+    ['a name', 'cache › late'],
+    ['a function giving the name', () => 'cache › late'],
+  ])('refuses to start a scope after teardown, given %s', (_case, name) => {
+    const { lifecycle } = lifecycleWith();
+    lifecycle.dispose();
+
+    let refusal: unknown;
+    try {
+      lifecycle.start('test', name);
+    } catch (error) {
+      refusal = error;
+    }
+
+    expect(IntegrationError.is(refusal) && refusal.code).toBe('INVALID_STATE');
+    expect((refusal as Error).message).toBe(
+      'cannot start test "cache › late": the environment was torn down.',
+    );
+  });
+
   test('undoes open scopes and forgets them at teardown', () => {
     const { lifecycle, realmProcess } = lifecycleWith();
     lifecycle.start('file', 'cache.test.ts');
